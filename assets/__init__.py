@@ -1,0 +1,1 @@
+"""The Dagster shell over ``pipelines``: assets, checks, schedules and sensors, and nothing else."""

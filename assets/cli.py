@@ -1,0 +1,84 @@
+"""The `gongkai` command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .resources import env_raw_dir, env_warehouse
+
+
+def _run(args: argparse.Namespace) -> int:
+    import dagster as dg
+
+    from pipelines.warehouse import query
+
+    from .definitions import build
+    from .resources import GongkaiPaths
+
+    raw_dir = Path(args.raw_dir)
+    if not raw_dir.is_dir():
+        print(f"gongkai: raw folder not found: {raw_dir}", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    defs = build(GongkaiPaths(raw_dir=str(raw_dir), warehouse=str(args.warehouse)))
+    job = defs.resolve_implicit_global_asset_job_def()
+    with dg.instance_for_test() if args.ephemeral else _instance() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+    if not result.success:
+        failed = [e for e in result.all_events if e.is_failure]
+        reason = failed[0].message if failed else "run failed"
+        print(f"gongkai: run failed: {reason}", file=sys.stderr)
+        return 1
+    summary = query(args.warehouse, """
+        SELECT (SELECT count(*) FROM reports) AS files,
+               (SELECT count(*) FROM reports WHERE status = 'parsed' AND duplicate_of IS NULL) AS parsed,
+               (SELECT count(*) FROM facts) AS cells,
+               (SELECT count(*) FROM findings) AS findings""").row(0, named=True)
+    by_status = query(args.warehouse, "SELECT status, count(*) AS n FROM reports GROUP BY status ORDER BY status").rows()
+    by_rule = query(args.warehouse, "SELECT rule, count(*) AS n FROM findings GROUP BY rule ORDER BY rule").rows()
+    print(f"warehouse: {args.warehouse}  ({time.perf_counter() - started:.1f} s)")
+    print(f"files: {summary['files']}  reports parsed: {summary['parsed']}  cells: {summary['cells']}  "
+          f"findings: {summary['findings']}")
+    print("reports by status: " + ", ".join(f"{s} {n}" for s, n in by_status))
+    print("findings by rule: " + (", ".join(f"{r} {n}" for r, n in by_rule) or "none"))
+    return 0
+
+
+def _instance():
+    import dagster as dg
+
+    return dg.DagsterInstance.get() if _has_dagster_home() else dg.DagsterInstance.ephemeral()
+
+
+def _has_dagster_home() -> bool:
+    import os
+
+    return bool(os.environ.get("DAGSTER_HOME"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="gongkai",
+        description="Turn 政府信息公开工作年度报告 into checked data in a DuckDB warehouse.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = commands.add_parser(
+        "run", help="parse every report under the raw folder and publish the warehouse",
+        description="Materialise every asset through Dagster, in process, for every report file under the raw "
+                    "folder (recursively: .txt, .md, .html, .htm), publish the warehouse and print a summary. "
+                    "Exits 0 when the run succeeded, whatever the reports' findings.")
+    run.add_argument("--raw-dir", default=env_raw_dir(), help="folder of report files (GONGKAI_RAW_DIR; default data/raw)")
+    run.add_argument("--warehouse", default=env_warehouse(),
+                     help="DuckDB file to publish (GONGKAI_WAREHOUSE; default data/warehouse.duckdb)")
+    run.add_argument("--ephemeral", action="store_true",
+                     help="keep no Dagster run history, even when DAGSTER_HOME is set")
+    run.set_defaults(handler=_run)
+    args = parser.parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""Table encodings, one module each.
+
+A module here that defines ``ENCODING`` (a TableEncoding) is found by name: adding a new encoding is
+adding one file. Each section of a report is read by whichever encoding explains its lines best, so a
+report may mix encodings.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from .base import Line, RawCell, RawRow, TableEncoding
+
+__all__ = ["ENCODINGS", "Line", "RawCell", "RawRow", "TableEncoding", "detect"]
+
+MIN_SCORE = 0.3
+
+
+def _discover() -> dict[str, TableEncoding]:
+    found = {}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name != "base":
+            module = importlib.import_module(f"{__name__}.{info.name}")
+            if hasattr(module, "ENCODING"):
+                found[module.ENCODING.name] = module.ENCODING
+    return found
+
+
+ENCODINGS: dict[str, TableEncoding] = _discover()
+
+
+def detect(lines: list[Line]) -> TableEncoding | None:
+    """The encoding that explains these lines best, or None when none explains enough of them."""
+    scored = [(enc.score(lines), name, enc) for name, enc in ENCODINGS.items()]
+    score, _, best = max(scored, key=lambda s: s[0])
+    return best if score >= MIN_SCORE else None

@@ -1,0 +1,37 @@
+"""What every table encoding gives the interpreter: rows of cells, each cell with its source line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+Line = tuple[int, str]  # (1-based line number in the decoded file, text)
+
+
+@dataclass(frozen=True)
+class RawCell:
+    text: str
+    line: int
+
+
+RawRow = list[RawCell]
+
+
+class TableEncoding(Protocol):
+    """One way a report's tables come out as text.
+
+    ``score`` says how well this encoding explains a section's lines (0 to 1); the best one reads the
+    section. ``rows`` cuts the lines into rows of cells as the source laid them out: label cells and
+    value cells in reading order, blank cells kept where they stand for an empty table cell and dropped
+    where they are only layout (placeholders of merged cells).
+    """
+
+    name: str
+
+    def score(self, lines: list[Line]) -> float: ...
+
+    def rows(self, lines: list[Line]) -> list[RawRow]: ...
+
+
+def content(lines: list[Line]) -> list[Line]:
+    return [(n, t) for n, t in lines if t.strip()]

@@ -1,0 +1,49 @@
+"""One cell a line: every cell on its own tab-indented line, a blank line between rows, and a cell too
+long for its line wrapped onto the next line without the tab (samples 000, 002, 004)."""
+
+from __future__ import annotations
+
+from .. import values
+from .base import Line, RawCell, RawRow, content
+
+
+class CellPerLine:
+    name = "cell_per_line"
+
+    def score(self, lines: list[Line]) -> float:
+        body = content(lines)
+        if not body:
+            return 0.0
+        tabbed = sum(1 for _, t in body if t.startswith("\t") and "\t" not in t[1:].rstrip("\t"))
+        return tabbed / len(body)
+
+    def rows(self, lines: list[Line]) -> list[RawRow]:
+        rows: list[RawRow] = []
+        row: RawRow = []
+        for number, text in lines:
+            if text.startswith("\t"):
+                row.append(RawCell(text.strip(), number))
+            elif text.strip() and row and row[-1].text:
+                # An untabbed line continues the cell above it (商业 / 企业).
+                row[-1] = RawCell(row[-1].text + text.strip(), row[-1].line)
+            else:
+                if row:
+                    rows.append(row)
+                row = [RawCell(text.strip(), number)] if text.strip() else []
+                if row:
+                    rows.append(row)
+                    row = []
+        if row:
+            rows.append(row)
+        # Blank cells before a row's first label hold the place of a label merged down from above.
+        return [_drop_leading_blanks(r) for r in rows if any(c.text for c in r)]
+
+
+def _drop_leading_blanks(row: RawRow) -> RawRow:
+    i = 0
+    while i < len(row) and values.kind(row[i].text) == "blank":
+        i += 1
+    return row[i:]
+
+
+ENCODING = CellPerLine()

@@ -1,0 +1,51 @@
+"""Cells ending in " |", one a line, with lines of bare pipes standing for merged cells (sample 001).
+
+The source gives no row breaks, so a row is cut where a label follows a value."""
+
+from __future__ import annotations
+
+import re
+
+from .. import values
+from .base import Line, RawCell, RawRow, content
+
+_BARE = re.compile(r"^\|+$")
+
+
+class PipeCells:
+    name = "pipe_cells"
+
+    def score(self, lines: list[Line]) -> float:
+        body = content(lines)
+        if not body:
+            return 0.0
+        return sum(1 for _, t in body if t.rstrip().endswith("|") and not t.lstrip().startswith("|")
+                   or _BARE.match(t.strip())) / len(body)
+
+    def rows(self, lines: list[Line]) -> list[RawRow]:
+        rows: list[RawRow] = []
+        row: RawRow = []
+        seen_value = False
+        for number, text in lines:
+            t = text.strip()
+            if not t or _BARE.match(t):
+                continue  # placeholders of merged cells: no content, no position we can trust
+            if not t.endswith("|"):
+                if row:
+                    rows.append(row)
+                rows.append([RawCell(t, number)])
+                row, seen_value = [], False
+                continue
+            cell = RawCell(t[:-1].strip(), number)
+            is_value = values.kind(cell.text) != "label"
+            if not is_value and seen_value:
+                rows.append(row)
+                row, seen_value = [], False
+            row.append(cell)
+            seen_value = seen_value or is_value
+        if row:
+            rows.append(row)
+        return rows
+
+
+ENCODING = PipeCells()

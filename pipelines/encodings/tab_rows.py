@@ -1,0 +1,29 @@
+"""A row a line, cells separated by tabs, with empty fields where cells were merged and labels that
+shift position from row to row (sample 003)."""
+
+from __future__ import annotations
+
+from .base import Line, RawCell, RawRow, content
+
+
+class TabRows:
+    name = "tab_rows"
+
+    def score(self, lines: list[Line]) -> float:
+        body = content(lines)
+        if not body:
+            return 0.0
+        return sum(1 for _, t in body if sum(1 for f in t.split("\t") if f.strip()) >= 2) / len(body)
+
+    def rows(self, lines: list[Line]) -> list[RawRow]:
+        rows = []
+        for number, text in content(lines):
+            fields = [f.strip() for f in text.rstrip("\n").split("\t")]
+            # Empty fields before the first label are placeholders of labels merged down from above.
+            while fields and not fields[0]:
+                fields.pop(0)
+            rows.append([RawCell(f, number) for f in fields])
+        return rows
+
+
+ENCODING = TabRows()

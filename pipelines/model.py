@@ -1,0 +1,60 @@
+"""The records the core produces: one report, its cells, and what is wrong with it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+# Report statuses, as in reports.status.
+PARSED = "parsed"
+PARTIAL = "partial"
+LEGACY = "legacy_format"
+NOT_A_REPORT = "not_a_report"
+UNREADABLE = "unreadable"
+STATUSES = (PARSED, PARTIAL, LEGACY, NOT_A_REPORT, UNREADABLE)
+
+
+@dataclass
+class Cell:
+    section: str
+    row_code: str
+    col_code: str
+    value: Decimal | None
+    unit: str
+    raw_text: str | None
+    source_line: int | None
+    flags: tuple[str, ...] = ()
+    table_encoding: str | None = None
+
+
+@dataclass
+class Finding:
+    rule: str
+    severity: str  # 'error' or 'warning'
+    message: str  # Chinese
+    message_en: str
+    section: str | None = None
+    row_code: str | None = None
+    col_code: str | None = None
+    expected: float | None = None
+    actual: float | None = None
+    raw_text: str | None = None
+    source_line: int | None = None
+
+
+@dataclass
+class Report:
+    report_id: str
+    source_file: str
+    sha256: str
+    size_bytes: int
+    status: str
+    status_reason: str | None = None
+    text_encoding: str | None = None
+    agency: str | None = None
+    year: int | None = None
+    published: str | None = None  # ISO date
+    form_version: str | None = None
+    table_encoding: str | None = None  # encodings of 二/三/四, joined by "," when they differ
+    cells: list[Cell] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)

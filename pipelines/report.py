@@ -1,0 +1,95 @@
+"""One report file, start to end: bytes → text → sections → cells, with its status and findings."""
+
+from __future__ import annotations
+
+import hashlib
+import traceback
+
+from schemas.forms import FORMS
+
+from . import metadata as meta_mod
+from .encodings import ENCODINGS, detect
+from .interpret import interpret
+from .model import LEGACY, NOT_A_REPORT, PARSED, PARTIAL, UNREADABLE, Finding, Report
+from .sections import TABLE_SECTIONS, find_sections
+from .text import Unreadable, decode
+
+MAX_BYTES = 20 * 1024 * 1024  # larger files are refused unread: no report is near this size
+LEGACY_BEFORE = 2019  # the fixed forms start with the 2019 reports
+
+
+def report_id(sha256: str) -> str:
+    """The same bytes are the same report, whatever their path."""
+    return sha256[:16]
+
+
+def parse_report(data: bytes, source_file: str) -> Report:
+    """Parse one file. Never raises: a file that cannot be read, or that breaks the parser, comes back
+    as an `unreadable` report with the reason."""
+    sha = hashlib.sha256(data).hexdigest()
+    report = Report(report_id(sha), source_file, sha, len(data), PARSED)
+    if len(data) > MAX_BYTES:
+        report.status, report.status_reason = UNREADABLE, f"file over the size limit ({len(data)} > {MAX_BYTES} bytes)"
+        return report
+    try:
+        decoded = decode(data)
+    except Unreadable as e:
+        report.status, report.status_reason = UNREADABLE, str(e)
+        return report
+    report.text_encoding = decoded.encoding
+    try:
+        _parse_text(decoded.text, report)
+    except Exception as e:  # a parser bug must cost one file, not the run
+        report.cells, report.findings = [], []
+        report.status = UNREADABLE
+        report.status_reason = f"parser error: {type(e).__name__}: {e} | {traceback.format_exc(limit=-1).strip()}"
+    return report
+
+
+def _parse_text(text: str, report: Report) -> None:
+    meta = meta_mod.metadata(text)
+    report.agency, report.year, report.published = meta.agency, meta.year, meta.published
+    form = meta_mod.form_version(text)
+    report.form_version = form
+    sections = find_sections(text)
+    tables = [c for c in TABLE_SECTIONS if c in sections]
+    if form is None:
+        if meta.year is not None and meta.year < LEGACY_BEFORE:
+            report.status = LEGACY
+            report.status_reason = f"{meta.year} report: before the 2019 form, free-form"
+        elif not meta.has_title:
+            report.status = NOT_A_REPORT
+            report.status_reason = "no 政府信息公开工作年度报告 title and none of the form's tables"
+        else:
+            report.status = PARTIAL
+            report.status_reason = "titled as an annual report, but none of the form's tables was found"
+        return
+    encodings: list[str] = []
+    missing: list[str] = []
+    for code in TABLE_SECTIONS:
+        section_text = sections.get(code)
+        encoding = detect(section_text.lines) if section_text else None
+        if encoding is None:
+            missing.append(code)
+            section = FORMS[form].section(code)
+            report.findings.append(Finding(
+                "P5", "error", f"未找到“{section.number}、{section.title_zh}”表格",
+                f"the table of section {code} was not found", code))
+            continue
+        encodings.append(encoding.name)
+        result = interpret(form, code, encoding.rows(section_text.lines), encoding.name)
+        report.cells.extend(result.cells)
+        report.findings.extend(result.findings)
+    report.table_encoding = ",".join(dict.fromkeys(encodings)) or None
+    incomplete = [f.row_code for f in report.findings if f.rule == "P3"]
+    if missing or incomplete:
+        report.status = PARTIAL
+        parts = []
+        if missing:
+            parts.append("tables not found: " + ", ".join(missing))
+        if incomplete:
+            parts.append(f"{len(incomplete)} rows not found")
+        report.status_reason = "; ".join(parts)
+
+
+__all__ = ["ENCODINGS", "MAX_BYTES", "parse_report", "report_id"]

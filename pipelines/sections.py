@@ -1,0 +1,89 @@
+"""Finding the six sections of a report, and the lines of the three that hold tables.
+
+Headings are found by their words, not their numbers (some reports renumber them) and not by line
+(text taken from web pages runs them into one line): a section starts at a heading whose section's
+table markers follow it, and ends where the next section starts.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from .encodings import Line
+
+# Section code -> (heading pattern, markers of its table that must follow the heading).
+HEADINGS: dict[str, tuple[re.Pattern, tuple[str, ...]]] = {
+    "active": (re.compile(r"主动公开政府信息(?:的)?情况"), ("第二十条", "信息内容", "规章")),
+    "requests": (re.compile(r"收到和处理政府信息公开申请(?:的)?情况"), ("申请人", "自然人", "本年新收")),
+    "appeals": (re.compile(r"行政(?:法)?复议\s*[、，,和及]?\s*行政诉讼(?:的)?情况"), ("复议", "维持", "维护")),
+    "problems": (re.compile(r"存在的主要问题"), ()),
+    "other": (re.compile(r"其他需要报告的事项"), ()),
+}
+TABLE_SECTIONS = ("active", "requests", "appeals")
+_NUMBERED = re.compile(r"(?:^|[\s。；;）)])\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[）)]|\d+\s*[、.．])\s*$")
+LOOKAHEAD = 600  # characters after a heading in which its table must begin
+
+
+@dataclass(frozen=True)
+class SectionText:
+    code: str
+    lines: list[Line]  # the section's text after its heading, by source line
+
+    @property
+    def first_line(self) -> int:
+        return self.lines[0][0] if self.lines else 0
+
+
+def find_sections(text: str) -> dict[str, SectionText]:
+    """The sections found in `text`, each with its lines. Sections that cannot be found are absent."""
+    starts = _line_starts(text)
+    found: list[tuple[int, int, str]] = []  # (heading start, body start, code)
+    cursor = 0
+    for code, (pattern, markers) in HEADINGS.items():
+        hit = _first_heading(text, pattern, markers, cursor)
+        if hit:
+            found.append((hit[0], hit[1], code))
+            cursor = hit[1]
+    sections = {}
+    for i, (_, body, code) in enumerate(found):
+        end = found[i + 1][0] if i + 1 < len(found) else len(text)
+        sections[code] = SectionText(code, _lines_between(text, starts, body, end))
+    return sections
+
+
+def _first_heading(text: str, pattern: re.Pattern, markers: tuple[str, ...], cursor: int):
+    candidates = []
+    for m in pattern.finditer(text, cursor):
+        before = text[max(0, m.start() - 12):m.start()]
+        at_heading = m.start() == 0 or text[m.start() - 1] == "\n" or _NUMBERED.search(before)
+        follows = text[m.end():m.end() + LOOKAHEAD]
+        has_table = not markers or any(k in follows for k in markers)
+        if has_table:
+            candidates.append((0 if at_heading else 1, m.start(), m.end()))
+    if not candidates:
+        return None
+    _, start, end = min(candidates)
+    return start, end
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    starts.extend(i + 1 for i, ch in enumerate(text) if ch == "\n")
+    return starts
+
+
+def _lines_between(text: str, starts: list[int], begin: int, end: int) -> list[Line]:
+    lines: list[Line] = []
+    i = bisect.bisect_right(starts, begin) - 1
+    pos = begin
+    while pos < end and i < len(starts):
+        line_end = starts[i + 1] - 1 if i + 1 < len(starts) else len(text)
+        piece = text[pos:min(line_end, end)]
+        if pos == begin:
+            piece = piece.lstrip("：:。 ")  # the rest of the heading's own line
+        lines.append((i + 1, piece))
+        i += 1
+        pos = starts[i] if i < len(starts) else end
+    return lines
