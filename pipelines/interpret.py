@@ -119,7 +119,7 @@ def _place(section: Section, row_code: str, cells: list[RawCell], encoding: str,
             cell, extra = placed[col]
             v = values.parse(cell.text, column)
             out.cells.append(Cell(section.code, row_code, col, v.value, v.unit, cell.text, cell.line,
-                                  v.flags + extra, encoding))
+                                  v.flags + extra + cell.flags, encoding))
         else:
             out.cells.append(Cell(section.code, row_code, col, None, column.unit, None, None,
                                   (values.NOT_IN_SOURCE,), encoding))

@@ -12,6 +12,9 @@ Line = tuple[int, str]  # (1-based line number in the decoded file, text)
 class RawCell:
     text: str
     line: int
+    # Flags an encoding attaches to a cell it had to reconstruct (e.g. digits split by the identities);
+    # they reach facts.flags beside the value's own.
+    flags: tuple[str, ...] = ()
 
 
 RawRow = list[RawCell]
