@@ -13,7 +13,7 @@ from schemas.forms import FORMS, Section
 
 from . import values
 from .encodings import RawCell, RawRow
-from .labels import index, key
+from .labels import LabelIndex, index, key
 from .model import Cell, Finding
 from .text import normalise
 
@@ -21,6 +21,9 @@ UNPLACED = "P1"  # a value whose column cannot be justified
 DUPLICATE_ROW = "P2"  # a row the table gives twice
 MISSING_ROW = "P3"  # a row of the form the table does not give
 UNASSIGNED = "P4"  # values under no recognisable row label
+
+# A flag of facts.flags: an unlabelled row placed by the form's row order between labelled rows.
+ROW_FROM_ORDER = "row_from_order"
 
 # Words of header rows: a row with one of these is not a data row.
 HEADER_WORDS = ("信息内容", "申请人情况", "勾稽", "法人或其他组织", "第二十条")
@@ -51,39 +54,21 @@ def _is_header(section: Section, labels: list[RawCell]) -> bool:
     return any(normalise(c.text) in column_labels or any(w in c.text for w in HEADER_WORDS) for c in labels)
 
 
+@dataclass
+class _DataRow:
+    """A row of values, with the form row its label names (None when no label names one)."""
+
+    cells: list[RawCell]
+    code: str | None
+    own_label: bool  # the label stands on the row itself, not on the lines before it
+
+
 def _labelled_rows(form_code: str, section: Section, rows: list[RawRow], encoding: str) -> SectionCells:
     out = SectionCells()
-    ix = index(form_code, section.code)
-    pending: str | None = None
-    for row in rows:
-        labels, cells = _split(row)
-        has_number = any(values.kind(c.text) == "value" for c in cells)
-        if not has_number and _is_header(section, labels):
-            pending = None
-            continue
-        code = None
-        for label in labels:
-            m = ix.match(label.text)
-            if m:
-                code = m.code
-        if code is None and len(labels) > 1:
-            m = ix.match("".join(c.text for c in labels))
-            code = m.code if m else None
-        if not has_number and not (code and cells):
-            pending = code or pending
-            continue
-        target = code or pending
-        pending = None
-        if target is None:
-            out.findings.extend(_unplaced(section.code, None, cells, UNASSIGNED,
-                                          "数值前没有可识别的行标签", "values under no recognisable row label"))
-            continue
-        if target in out.rows_found:
-            out.findings.extend(_unplaced(section.code, target, cells, DUPLICATE_ROW,
-                                          "该行在表中重复出现，仅保留第一次", "row given twice; the first is kept"))
-            continue
-        out.rows_found.add(target)
-        _place(section, target, cells, encoding, out)
+    data = _data_rows(section, rows, index(form_code, section.code))
+    for i, row_code, extra in _align(section, data, out):
+        out.rows_found.add(row_code)
+        _place(section, row_code, data[i].cells, encoding, out, extra)
     for r in section.rows:
         if r.code not in out.rows_found:
             out.findings.append(Finding(MISSING_ROW, "warning", f"表中未找到“{r.label_zh}”行",
@@ -91,7 +76,143 @@ def _labelled_rows(form_code: str, section: Section, rows: list[RawRow], encodin
     return out
 
 
-def _place(section: Section, row_code: str, cells: list[RawCell], encoding: str, out: SectionCells) -> None:
+def _data_rows(section: Section, rows: list[RawRow], ix: LabelIndex) -> list[_DataRow]:
+    """The rows that hold values, each with the row its own label names or, failing that, the row
+    named by the label lines since the previous data row (text taken from PDFs puts labels above
+    their numbers and wraps them over lines)."""
+    data: list[_DataRow] = []
+    pending: str | None = None
+    block: list[str] = []  # the label lines since the previous data row
+    for row in rows:
+        labels, cells = _split(row)
+        has_number = any(values.kind(c.text) == "value" for c in cells)
+        if not has_number and _is_header(section, labels):
+            pending, block = None, []
+            continue
+        code = _match(ix, labels)
+        if not has_number and not (code and cells):
+            # Text outside the table is no evidence of which row comes next.
+            inside = [c for c in labels if not c.outside_table]
+            if inside:
+                block.append("".join(c.text for c in inside))
+                pending = _match(ix, inside) or pending
+            continue
+        own = code is not None
+        if code is None:
+            code = pending or _match_text(ix, "".join(block))
+        data.append(_DataRow(cells, code, own))
+        pending, block = None, []
+    return data
+
+
+def _match(ix: LabelIndex, labels: list[RawCell]) -> str | None:
+    code = None
+    for label in labels:
+        m = ix.match(label.text)
+        if m:
+            code = m.code
+    if code is None and len(labels) > 1:
+        code = _match_text(ix, "".join(c.text for c in labels))
+    return code
+
+
+def _match_text(ix: LabelIndex, text: str) -> str | None:
+    m = ix.match(text) if text else None
+    return m.code if m else None
+
+
+def _align(section: Section, data: list[_DataRow], out: SectionCells):
+    """Which form row each data row fills: (index in `data`, row code, flags of the placement).
+
+    A label decides its row. The form's rows come in a fixed order, so the labelled rows that keep
+    that order are anchors, and a run of unlabelled rows between two anchors fills the form rows
+    between them when the count and the widths agree exactly. Everything else is reported: a row
+    named twice (P2), a row named only by the lines before it against the order of the anchors, or
+    unlabelled values the order cannot place (P4).
+    """
+    order = {r.code: i for i, r in enumerate(section.rows)}
+    anchors = _in_order([(i, order[d.code], 2 if d.own_label else 1) for i, d in enumerate(data) if d.code])
+    placed: list[tuple[int, str, tuple[str, ...]]] = []
+    taken: set[str] = set()
+    for i, d in enumerate(data):
+        if d.code is None:
+            continue
+        if not d.own_label and i not in anchors:
+            out.findings.extend(_unplaced(
+                section.code, None, d.cells, UNASSIGNED,
+                f"数值前的标签“{section.row(d.code).label_zh}”与表中各行的顺序不符，无法确定所在行",
+                f"the label before these values names {d.code}, against the order of the table's rows"))
+        elif d.code in taken:
+            out.findings.extend(_unplaced(section.code, d.code, d.cells, DUPLICATE_ROW,
+                                          "该行在表中重复出现，仅保留第一次", "row given twice; the first is kept"))
+        else:
+            taken.add(d.code)
+            placed.append((i, d.code, ()))
+    i = 0
+    while i < len(data):
+        if data[i].code is not None:
+            i += 1
+            continue
+        j = i
+        while j < len(data) and data[j].code is None:
+            j += 1
+        placed.extend(_by_order(section, data, i, j, anchors, taken, out))
+        i = j
+    return sorted(placed)
+
+
+def _in_order(labelled: list[tuple[int, int, int]]) -> set[int]:
+    """The data rows (index, form position, weight) of the heaviest run in strictly increasing form
+    order: the labels that agree with each other about where they stand."""
+    best: list[tuple[int, list[int]]] = []
+    for k, (i, pos, weight) in enumerate(labelled):
+        prev = max((best[m] for m in range(k) if labelled[m][1] < pos), key=lambda b: b[0], default=(0, []))
+        best.append((prev[0] + weight, prev[1] + [i]))
+    return set(max(best, key=lambda b: b[0], default=(0, []))[1])
+
+
+def _by_order(section: Section, data: list[_DataRow], start: int, end: int, anchors: set[int],
+              taken: set[str], out: SectionCells):
+    """Unlabelled data rows start..end-1 placed in the free form rows between the anchors around
+    them, when each fits its row; otherwise each is reported."""
+    before = start - 1
+    after = end
+    bounded = (before < 0 or before in anchors) and (after >= len(data) or after in anchors)
+    lo = section.rows.index(section.row(data[before].code)) if before >= 0 else -1
+    hi = section.rows.index(section.row(data[after].code)) if after < len(data) else len(section.rows)
+    slots = [r.code for r in section.rows[lo + 1:hi] if r.code not in taken]
+    widths = {len(section.columns_of(c)) for c in slots}
+    run = [k for k in range(start, end) if _width(data[k].cells, widths) in widths]
+    for k in range(start, end):
+        if k not in run:
+            out.findings.extend(_unplaced(section.code, None, data[k].cells, UNASSIGNED,
+                                          "数值前没有可识别的行标签", "values under no recognisable row label"))
+    fits = bounded and len(run) == len(slots) and all(
+        _width(data[k].cells, {len(section.columns_of(c))}) == len(section.columns_of(c)) for k, c in zip(run, slots))
+    if fits:
+        taken.update(slots)
+        return [(k, c, (ROW_FROM_ORDER,)) for k, c in zip(run, slots)]
+    for k in run:
+        out.findings.extend(_unplaced(
+            section.code, None, data[k].cells, UNASSIGNED,
+            f"数值前没有可识别的行标签，且{len(run)}行无标签数值与可能的{len(slots)}个表行无法一一对应",
+            f"values under no recognisable row label; {len(run)} unlabelled rows cannot be matched one to one "
+            f"with the {len(slots)} form rows they may fill"))
+    return []
+
+
+def _width(cells: list[RawCell], widths: set[int]) -> int:
+    """How many cells a row has, not counting blank cells at its ends beyond the widest it may be."""
+    most = max(widths, default=0)
+    while len(cells) > most and cells and values.kind(cells[0].text) == "blank":
+        cells = cells[1:]
+    while len(cells) > most and cells and values.kind(cells[-1].text) == "blank":
+        cells = cells[:-1]
+    return sum(c.span for c in cells)
+
+
+def _place(section: Section, row_code: str, cells: list[RawCell], encoding: str, out: SectionCells,
+           extra_flags: tuple[str, ...] = ()) -> None:
     columns = section.columns_of(row_code)
     k = len(cells)
     # More cells than columns: blank cells at the ends are layout (placeholders of merged labels).
@@ -101,7 +222,17 @@ def _place(section: Section, row_code: str, cells: list[RawCell], encoding: str,
         cells = cells[:-1]
     placed: dict[str, tuple[RawCell, tuple[str, ...]]] = {}
     unplaced: list[RawCell] = []
-    if len(cells) == len(columns):
+    if any(c.span > 1 for c in cells) and sum(c.span for c in cells) == len(columns):
+        # The source gives each cell's columns (HTML colspan): a single-column cell stands where it
+        # is; a value over several merged columns belongs to none of them in particular.
+        col = 0
+        for cell in cells:
+            if cell.span == 1:
+                placed[columns[col]] = (cell, ())
+            else:
+                unplaced.append(cell)
+            col += cell.span
+    elif len(cells) == len(columns):
         placed = {c: (cell, ()) for c, cell in zip(columns, cells)}
     elif len(cells) > len(columns):
         placed = {c: (cell, ()) for c, cell in zip(columns, cells)}
@@ -119,7 +250,7 @@ def _place(section: Section, row_code: str, cells: list[RawCell], encoding: str,
             cell, extra = placed[col]
             v = values.parse(cell.text, column)
             out.cells.append(Cell(section.code, row_code, col, v.value, v.unit, cell.text, cell.line,
-                                  v.flags + extra + cell.flags, encoding))
+                                  v.flags + extra + extra_flags + cell.flags, encoding))
         else:
             out.cells.append(Cell(section.code, row_code, col, None, column.unit, None, None,
                                   (values.NOT_IN_SOURCE,), encoding))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -15,6 +16,11 @@ class RawCell:
     # Flags an encoding attaches to a cell it had to reconstruct (e.g. digits split by the identities);
     # they reach facts.flags beside the value's own.
     flags: tuple[str, ...] = ()
+    # How many columns of the source grid the cell covers, where the encoding knows it (HTML colspan).
+    span: int = 1
+    # Text that stood outside any table (Markdown prose between table fragments): its place says
+    # nothing about which row it labels, so it is never taken as the label of the next row.
+    outside_table: bool = False
 
 
 RawRow = list[RawCell]
@@ -38,3 +44,13 @@ class TableEncoding(Protocol):
 
 def content(lines: list[Line]) -> list[Line]:
     return [(n, t) for n, t in lines if t.strip()]
+
+
+# Page furniture that PDF text leaves inside tables: page numbers between dashes ("-4-", "— 4 —",
+# "- 4 -"), "第 4 页 共 6 页", and form feeds.
+_PAGE_NUMBER = re.compile(r"^[-—–－~]+\s*\d{1,4}\s*[-—–－~]+$|^第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?$")
+
+
+def is_page_furniture(text: str) -> bool:
+    t = text.replace("\f", "").strip()
+    return not t or bool(_PAGE_NUMBER.match(t))

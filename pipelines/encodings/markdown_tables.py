@@ -1,0 +1,46 @@
+"""Markdown: pipe tables (``| 规章 | 0 | 0 | 0 |``), often a PDF turned into Markdown, so a table comes
+in fragments with lines of plain text between them.
+
+Every pipe row is a row of cells, blank cells kept where they stand. The text between fragments is
+what the converter could not put in a table: a line of it that ends in numbers is a row with its own
+label (``行政许可 97``); its other words are marked as outside the table, because where the converter
+put them says nothing about which row they label.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .base import Line, RawCell, RawRow, is_page_furniture
+from .spaced_text import line_cells, line_kind
+
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$|^\s*\|\s*:?-{3,}:?\s*\|\s*$")
+_HEADING = re.compile(r"^\s*#{1,6}\s+")
+
+
+class MarkdownTables:
+    name = "markdown_tables"
+
+    def score(self, lines: list[Line]) -> float:
+        # Only a section with a table separator line is Markdown; its text lines are read as spaced
+        # text, so this scores at least as well as that encoding wherever a pipe table is present.
+        body = [(n, t) for n, t in lines if not is_page_furniture(t)]
+        if not any(_SEPARATOR.match(t) for _, t in body):
+            return 0.0
+        return sum(1 for _, t in body if _PIPE_ROW.match(t) or line_kind(t) != "other") / len(body)
+
+    def rows(self, lines: list[Line]) -> list[RawRow]:
+        rows: list[RawRow] = []
+        for number, text in lines:
+            if _SEPARATOR.match(text) or is_page_furniture(text):
+                continue
+            if _PIPE_ROW.match(text):
+                fields = text.strip()[1:-1].split("|")
+                rows.append([RawCell(f.strip(), number) for f in fields])
+            else:
+                rows.append(line_cells(number, _HEADING.sub("", text), outside_table=True))
+        return rows
+
+
+ENCODING = MarkdownTables()
