@@ -15,44 +15,101 @@ class Unreadable(Exception):
 @dataclass(frozen=True)
 class Decoded:
     text: str
-    encoding: str
+    encoding: str  # as recorded in reports.text_encoding
 
     @property
     def lines(self) -> list[str]:
         return self.text.split("\n")
 
 
-# Recorded encoding name -> (byte-order mark, codec that strips it).
-_BOMS = {
-    "utf-8-sig": (codecs.BOM_UTF8, "utf-8-sig"),
-    "utf-16-le": (codecs.BOM_UTF16_LE, "utf-16"),
-    "utf-16-be": (codecs.BOM_UTF16_BE, "utf-16"),
-}
+# Byte-order marks, longest first (the UTF-32-LE mark begins with the UTF-16-LE one), with the
+# recorded encoding name and the codec that strips the mark.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig", "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16"),
+)
+# Files that are not text at all, by their first bytes.
+_MAGIC = (
+    (b"%PDF", "a PDF file (its text must be extracted first)"),
+    (b"PK\x03\x04", "a ZIP archive (a .docx, .xlsx or .zip file)"),
+    (b"\xd0\xcf\x11\xe0", "an OLE document (a .doc or .xls file)"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"{\\rtf", "an RTF document"),
+)
+SNIFF = 4096  # bytes looked at to tell binary from text
+MAX_CONTROL_SHARE = 0.05  # more control characters than this in a decoded text: not text
+# A UTF-8 text with a few damaged bytes is still UTF-8: when at most this share of its non-ASCII
+# characters cannot be decoded, they are replaced (and the count recorded) rather than the whole
+# file being read as GB18030, which decodes almost any bytes into nonsense.
+MAX_BAD_UTF8_SHARE = 0.02
+UTF16_NUL_SIDE = 0.8  # share of NUL bytes on one side that marks UTF-16 without a byte-order mark
 
 
 def decode(data: bytes) -> Decoded:
-    """Decode a report file: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset
-    of GBK and GB2312). Line ends become LF. Raises Unreadable with the reason."""
+    """Decode a report file: UTF-8 (with or without BOM), UTF-16 and UTF-32 with BOM, UTF-16 without
+    BOM when its NUL bytes give it away, else GB18030 (a superset of GBK and GB2312). Line ends
+    (CRLF, CR) become LF. Raises Unreadable with the reason."""
     if not data.strip():
         raise Unreadable("empty file")
-    bom = next((name for name, (mark, _) in _BOMS.items() if data.startswith(mark)), None)
-    candidates = [bom] if bom else ["utf-8", "gb18030"]
-    if bom is None and b"\x00" in data[:4096]:
-        raise Unreadable("binary file (NUL bytes and no UTF-16 byte-order mark)")
-    for name in candidates:
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise Unreadable(f"not a text file: {what}")
+    bom = next(((name, codec) for mark, name, codec in _BOMS if data.startswith(mark)), None)
+    if bom:
+        name, codec = bom
         try:
-            text = data.decode(_BOMS[name][1] if name in _BOMS else name)
-        except UnicodeDecodeError:
-            continue
-        if _control_share(text) > 0.05:
-            raise Unreadable(f"binary file (decodes as {name} but is mostly control characters)")
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-        return Decoded(text, name)
-    raise Unreadable(f"undecodable bytes (tried {', '.join(candidates)})")
+            return _checked(data.decode(codec), name)
+        except UnicodeDecodeError as e:
+            raise Unreadable(f"undecodable bytes: {name} byte-order mark, but invalid {name} at byte {e.start}") from None
+    if b"\x00" in data[:SNIFF]:
+        utf16 = _utf16_without_bom(data)
+        if utf16:
+            return utf16
+        raise Unreadable("binary file (NUL bytes and no UTF-16 byte-order mark)")
+    try:
+        return _checked(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    lenient = data.decode("utf-8", errors="replace")
+    bad = lenient.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
+    non_ascii = sum(1 for ch in lenient if ord(ch) > 127)
+    if bad <= MAX_BAD_UTF8_SHARE * non_ascii:
+        return _checked(lenient, f"utf-8 ({bad} undecodable sequences replaced)")
+    try:
+        return _checked(data.decode("gb18030"), "gb18030")
+    except UnicodeDecodeError as e:
+        raise Unreadable(f"undecodable bytes: neither UTF-8 nor GB18030 (invalid GB18030 at byte {e.start})") from None
+
+
+def _utf16_without_bom(data: bytes) -> Decoded | None:
+    """UTF-16 without a byte-order mark: the ASCII characters (digits, spaces, line ends) of a report
+    put their NUL byte always on the same side, odd positions for little-endian, even for big."""
+    sample = data[:SNIFF - SNIFF % 2]
+    odd, even = sample[1::2].count(0), sample[0::2].count(0)
+    # CJK characters put a NUL on the other side now and then (一 is 00 4E little-endian).
+    if len(data) % 2 or max(odd, even) < UTF16_NUL_SIDE * (odd + even):
+        return None
+    name = "utf-16-le" if odd > even else "utf-16-be"
+    try:
+        decoded = _checked(data.decode(name), name)
+    except (UnicodeDecodeError, Unreadable):
+        return None
+    return decoded
+
+
+def _checked(text: str, name: str) -> Decoded:
+    if _control_share(text) > MAX_CONTROL_SHARE:
+        raise Unreadable(f"binary file (decodes as {name} but is mostly control characters)")
+    return Decoded(text.replace("\r\n", "\n").replace("\r", "\n"), name)
 
 
 def _control_share(text: str) -> float:
-    sample = text[:4096]
+    sample = text[:SNIFF]
     bad = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
     return bad / max(1, len(sample))
 
