@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from .resources import env_raw_dir, env_warehouse
+from .resources import env_raw_dir, env_state_dir, env_warehouse
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -15,26 +15,25 @@ def _run(args: argparse.Namespace) -> int:
 
     from pipelines.warehouse import query
 
-    from .definitions import build
     from .resources import GongkaiPaths
+    from .runs import run_all
 
     raw_dir = Path(args.raw_dir)
     if not raw_dir.is_dir():
         print(f"gongkai: raw folder not found: {raw_dir}", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    defs = build(GongkaiPaths(raw_dir=str(raw_dir), warehouse=str(args.warehouse)))
-    job = defs.resolve_implicit_global_asset_job_def()
+    paths = GongkaiPaths(raw_dir=str(raw_dir), warehouse=str(args.warehouse), state_dir=args.state_dir)
     with dg.instance_for_test() if args.ephemeral else _instance() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
-    if not result.success:
-        failed = [e for e in result.all_events if e.is_failure]
-        reason = failed[0].message if failed else "run failed"
-        print(f"gongkai: run failed: {reason}", file=sys.stderr)
+        outcome = run_all(paths, instance, say=lambda line: print(line, file=sys.stderr, flush=True))
+    if not outcome.success:
+        print(f"gongkai: run failed: {outcome.message}", file=sys.stderr)
         return 1
+    # Counts of the current versions: a file whose bytes changed keeps its earlier version, superseded.
     summary = query(args.warehouse, """
-        SELECT (SELECT count(*) FROM reports) AS files,
-               (SELECT count(*) FROM reports WHERE status = 'parsed' AND duplicate_of IS NULL) AS parsed,
+        SELECT (SELECT count(*) FROM reports WHERE superseded_by IS NULL) AS files,
+               (SELECT count(*) FROM reports WHERE status = 'parsed' AND duplicate_of IS NULL
+                                               AND superseded_by IS NULL) AS parsed,
                (SELECT count(*) FROM facts) AS cells,
                (SELECT count(*) FROM findings) AS findings""").row(0, named=True)
     by_status = query(args.warehouse, "SELECT status, count(*) AS n FROM reports GROUP BY status ORDER BY status").rows()
@@ -73,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--raw-dir", default=env_raw_dir(), help="folder of report files (GONGKAI_RAW_DIR; default data/raw)")
     run.add_argument("--warehouse", default=env_warehouse(),
                      help="DuckDB file to publish (GONGKAI_WAREHOUSE; default data/warehouse.duckdb)")
+    run.add_argument("--state-dir", default=env_state_dir(),
+                     help="folder of what was ingested before (GONGKAI_STATE_DIR; default: beside the warehouse)")
     run.add_argument("--ephemeral", action="store_true",
                      help="keep no Dagster run history, even when DAGSTER_HOME is set")
     run.set_defaults(handler=_run)

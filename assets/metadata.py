@@ -8,11 +8,14 @@ import polars as pl
 PREVIEW_ROWS = 10
 
 
-def frame_metadata(frame: pl.DataFrame, **extra) -> dict:
-    schema = dg.TableSchema(columns=[dg.TableColumn(name, str(dtype)) for name, dtype in frame.schema.items()])
-    preview = frame.head(PREVIEW_ROWS).with_columns(pl.col(pl.List(pl.String)).list.join(";"))
+def frame_metadata(frame: pl.DataFrame | pl.LazyFrame, **extra) -> dict:
+    """Row count, column schema and a preview; of a LazyFrame without reading more than that needs."""
+    lazy = frame.lazy()
+    schema = dg.TableSchema(columns=[dg.TableColumn(name, str(dtype)) for name, dtype in lazy.collect_schema().items()])
+    preview = lazy.head(PREVIEW_ROWS).with_columns(pl.col(pl.List(pl.String)).list.join(";")).collect()
+    rows = frame.height if isinstance(frame, pl.DataFrame) else lazy.select(pl.len()).collect().item()
     return {
-        "dagster/row_count": dg.MetadataValue.int(frame.height),
+        "dagster/row_count": dg.MetadataValue.int(rows),
         "dagster/column_schema": schema,
         "preview": dg.MetadataValue.md(_markdown(preview)),
         **extra,

@@ -1,50 +1,152 @@
-"""Parsing many files, on every core, into the three frames of the contract."""
+"""Work over many files on every core: hashing them, reading their year, parsing them into parquet.
+
+Workers write their frames to parquet themselves and send back only a small summary: the parent never
+holds the cells of a large run (2·10⁷ facts would not fit in memory as Python objects), and no cell is
+pickled between processes.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
 import os
-from collections.abc import Callable
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import polars as pl
 
-from .discover import relative_name
 from .frames import facts_frame, findings_frame, reports_frame
-from .model import Report
-from .report import parse_report
+from .metadata import metadata
+from .report import MAX_BYTES, parse_report
+from .text import Unreadable, decode
 
-CHUNK = 64  # files a worker parses per task: large enough to amortise pickling, small enough to balance
+CHUNK = 256  # files a worker takes per task: large enough to amortise a task, small enough to balance
+Progress = Callable[[int, int], None]  # (files done, files in all)
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Segment files: the reports file is written last, so a segment whose reports file exists is complete.
+PARTS = ("facts", "parse_findings", "reports")
+
+
+def workers_for(n_items: int, workers: int | None = None) -> int:
+    """Processes worth starting: one a core, and none for work smaller than a chunk."""
+    wanted = workers or os.cpu_count() or 1
+    return max(1, min(wanted, -(-n_items // CHUNK)))
+
+
+def map_chunks(fn: Callable[[list[T]], list[R]], items: Sequence[T], workers: int | None = None,
+               progress: Progress | None = None, chunk: int = CHUNK) -> list[R]:
+    """fn over `items` in chunks, on up to `workers` processes, results in input order. `progress` is
+    called in this process after each chunk."""
+    chunks = [list(items[i:i + chunk]) for i in range(0, len(items), chunk)]
+    out: list[R] = []
+    for result in pool_map(fn, chunks, workers_for(len(items), workers)):
+        out.extend(result)
+        if progress:
+            progress(len(out), len(items))
+    return out
+
+
+def pool_map(fn: Callable[[T], R], tasks: list[T], workers: int) -> Iterator[R]:
+    """fn over tasks, in order: in this process for one worker, else in a process pool."""
+    if workers == 1 or len(tasks) <= 1:
+        yield from map(fn, tasks)
+        return
+    # forkserver: forking a process that runs Dagster's threads could copy a held lock into the child.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(fn, tasks)
+
+
+# --- hashing and years -------------------------------------------------------------------------------
+
+
+def sha256_of(path: str | Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _hash_chunk(paths: list[str]) -> list[str]:
+    return [sha256_of(p) for p in paths]
+
+
+def hash_files(paths: Sequence[str], workers: int | None = None) -> list[str]:
+    """The sha256 of every file, in order."""
+    return map_chunks(_hash_chunk, paths, workers)
+
+
+def year_of(data: bytes) -> int | None:
+    """The report year as the parser will record it (from the title), or None: the text cannot be
+    decoded or names no year (or is too large for the parser to read)."""
+    if len(data) > MAX_BYTES:
+        return None
+    try:
+        return metadata(decode(data).text).year
+    except Unreadable:
+        return None
+
+
+def _year_chunk(paths: list[str]) -> list[int | None]:
+    return [year_of(Path(p).read_bytes()) for p in paths]
+
+
+def years_of(paths: Sequence[str], workers: int | None = None) -> list[int | None]:
+    return map_chunks(_year_chunk, paths, workers)
+
+
+# --- parsing into segments ---------------------------------------------------------------------------
 
 
 @dataclass
-class Parsed:
-    reports: pl.DataFrame
-    facts: pl.DataFrame
-    parse_findings: pl.DataFrame
+class Segment:
+    """One chunk of parsed files, written as parquet files `<prefix>.<part>.parquet`."""
+
+    prefix: str
+    files: int
+    facts: int
+    statuses: dict[str, int] = field(default_factory=dict)
+
+    def path(self, part: str) -> Path:
+        return segment_path(self.prefix, part)
 
 
-def _parse_paths(items: list[tuple[str, str]]) -> list[Report]:
-    return [parse_report(Path(path).read_bytes(), name) for path, name in items]
+def segment_path(prefix: str | Path, part: str) -> Path:
+    return Path(f"{prefix}.{part}.parquet")
 
 
-def parse_files(paths: list[Path], raw_dir: str | Path, workers: int | None = None,
-                progress: Callable[[int, int], None] | None = None) -> Parsed:
-    """Parse every file; with more than one worker, in a process pool. Results keep the input order."""
-    items = [(str(p), relative_name(p, raw_dir)) for p in paths]
-    chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
-    workers = workers or os.cpu_count() or 1
-    reports: list[Report] = []
-    if workers == 1 or len(chunks) <= 1:
-        for chunk in chunks:
-            reports.extend(_parse_paths(chunk))
-            if progress:
-                progress(len(reports), len(items))
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for result in pool.map(_parse_paths, chunks):
-                reports.extend(result)
-                if progress:
-                    progress(len(reports), len(items))
-    return Parsed(reports_frame(reports), facts_frame(reports), findings_frame(reports))
+def _parse_chunk(task: tuple[str, list[tuple[str, str]]]) -> Segment:
+    folder, items = task
+    reports = [parse_report(Path(path).read_bytes(), name) for path, name in items]
+    prefix = str(Path(folder) / uuid.uuid4().hex)
+    frames = {"facts": facts_frame(reports), "parse_findings": findings_frame(reports), "reports": reports_frame(reports)}
+    for part in PARTS:
+        _write_atomic(frames[part], segment_path(prefix, part))
+    return Segment(prefix, len(reports), frames["facts"].height, dict(Counter(r.status for r in reports)))
+
+
+def _write_atomic(frame: pl.DataFrame, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    frame.write_parquet(tmp, statistics=False)
+    os.replace(tmp, path)
+
+
+def parse_to_segments(items: Sequence[tuple[str, str]], folder: str | Path, workers: int | None = None,
+                      progress: Progress | None = None) -> list[Segment]:
+    """Parse every (path, source_file) into segments under `folder`, one segment per chunk of files."""
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    tasks = [(str(folder), list(items[i:i + CHUNK])) for i in range(0, len(items), CHUNK)]
+    segments: list[Segment] = []
+    done = 0
+    for segment in pool_map(_parse_chunk, tasks, workers_for(len(items), workers)):
+        segments.append(segment)
+        done += segment.files
+        if progress:
+            progress(done, len(items))
+    return segments

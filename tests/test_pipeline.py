@@ -13,6 +13,7 @@ from assets import checks
 from assets.cli import main
 from assets.definitions import build
 from assets.resources import GongkaiPaths
+from assets.runs import run_all
 from pipelines.warehouse import query
 
 from .conftest import ROOT, SAMPLES_DIR
@@ -23,9 +24,10 @@ from .expected_samples import SAMPLES
 def run(tmp_path_factory):
     out = tmp_path_factory.mktemp("run")
     warehouse = out / "warehouse.duckdb"
-    defs = build(GongkaiPaths(raw_dir=str(SAMPLES_DIR), warehouse=str(warehouse)))
-    result = defs.resolve_implicit_global_asset_job_def().execute_in_process(instance=dg.DagsterInstance.ephemeral())
-    return result, warehouse
+    outcome = run_all(GongkaiPaths(raw_dir=str(SAMPLES_DIR), warehouse=str(warehouse)), dg.DagsterInstance.ephemeral(),
+                      say=lambda _: None)
+    assert outcome.success, outcome.message
+    return outcome, warehouse
 
 
 def test_definitions_load_with_assets_and_checks():
@@ -83,8 +85,8 @@ def test_sample_identity_findings(run):
 
 
 def test_checks_report_schemas_pass_and_identities_warn(run):
-    result, _ = run
-    evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
+    outcome, _ = run
+    evaluations = {e.check_name: e for result in outcome.results for e in result.get_asset_check_evaluations()}
     for name in (checks.FACTS_SCHEMA, checks.REPORTS_SCHEMA, checks.FINDINGS_SCHEMA, checks.EVERY_FILE_RECORDED):
         assert evaluations[name].passed, name
     assert not evaluations["T4"].passed and evaluations["T4"].severity == dg.AssetCheckSeverity.WARN

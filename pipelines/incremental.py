@@ -1,0 +1,364 @@
+"""What was ingested before, so that a run parses only what is new.
+
+A store is a folder of parquet files:
+
+    catalog.parquet                               every version of every file ever ingested
+    parsed/<code version>/<partition>/<id>.<part>.parquet    parsed segments (see parse_all)
+
+The same bytes are parsed once, whatever their path and however often they are seen again: the
+report_id is the sha256's head. A file whose bytes change is a new version of that file: the earlier
+version is marked superseded (`superseded_by`, `superseded_at`) and kept with its facts, so the
+warehouse keeps what it once said and "current" views leave it out. Parsed results are filed under a
+fingerprint of the parser's code: a new parser re-reads everything once, an unchanged one never does.
+
+Partitions are report years (the year in the title, as the parser reads it), and `undated` for files
+that name none, or a year outside the range a report can have.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import polars as pl
+
+from .discover import relative_name, report_files
+from .frames import FACTS_SCHEMA, FINDINGS_SCHEMA, REPORTS_SCHEMA
+from .parse_all import PARTS, Progress, hash_files, parse_to_segments, years_of
+
+UNDATED = "undated"
+FIRST_YEAR = 2008  # the 政府信息公开条例 took effect in May 2008: the first annual reports cover 2008
+
+LISTING_SCHEMA = {"source_file": pl.String, "path": pl.String, "size_bytes": pl.Int64, "mtime_ns": pl.Int64}
+INDEX_SCHEMA = {**LISTING_SCHEMA, "sha256": pl.String, "report_id": pl.String, "partition": pl.String,
+                "parsed": pl.Boolean}
+TIMESTAMP = pl.Datetime("us", "UTC")
+CATALOG_SCHEMA = {
+    "source_file": pl.String,
+    "sha256": pl.String,
+    "report_id": pl.String,
+    "partition": pl.String,
+    "size_bytes": pl.Int64,
+    "mtime_ns": pl.Int64,
+    "ingested_at": TIMESTAMP,
+    "superseded_by": pl.String,
+    "superseded_at": TIMESTAMP,
+}
+SUPERSEDED_SCHEMA = {"superseded_by": pl.String, "superseded_at": TIMESTAMP}
+# The reports of a partition: the contract's columns, then the history of the file.
+PARTITION_REPORTS_SCHEMA = {**REPORTS_SCHEMA, **SUPERSEDED_SCHEMA}
+
+# Modules whose code does not change what a file parses into: editing them keeps the parsed results.
+_NOT_PARSER = {"incremental.py", "parse_all.py", "corpus.py", "warehouse.py", "marts.py", "validate.py",
+               "identities.py", "discover.py", "export.py"}
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+def year_partitions(last_year: int | None = None) -> list[str]:
+    """Partition keys: every report year from 2008 to `last_year` (this year by default), and undated."""
+    last = last_year or date.today().year
+    return [str(y) for y in range(FIRST_YEAR, last + 1)] + [UNDATED]
+
+
+def partition_of(year: int | None, last_year: int | None = None) -> str:
+    last = last_year or date.today().year
+    return str(year) if year is not None and FIRST_YEAR <= year <= last else UNDATED
+
+
+def code_version() -> str:
+    """A fingerprint of the code that turns bytes into rows: the parser and the forms."""
+    digest = hashlib.sha256()
+    sources = sorted([*(_ROOT / "pipelines").rglob("*.py"), *(_ROOT / "schemas").rglob("*.py")])
+    for path in sources:
+        if path.name in _NOT_PARSER or path.parent.name == "corpus":
+            continue
+        digest.update(path.relative_to(_ROOT).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+# --- the raw folder ----------------------------------------------------------------------------------
+
+
+def list_files(raw_dir: str | Path) -> pl.DataFrame:
+    """Every report file under raw_dir with its size and modification time: what a stat tells, cheaply."""
+    files = report_files(raw_dir)
+    stats = [p.stat() for p in files]
+    return pl.DataFrame(
+        {
+            "source_file": [relative_name(p, raw_dir) for p in files],
+            "path": [str(p) for p in files],
+            "size_bytes": [s.st_size for s in stats],
+            "mtime_ns": [s.st_mtime_ns for s in stats],
+        },
+        schema=LISTING_SCHEMA,
+    )
+
+
+@dataclass
+class Changes:
+    """How the raw folder differs from what the store has ingested."""
+
+    new: pl.DataFrame  # index rows whose bytes are not the current version of their file
+    superseded: pl.DataFrame  # catalog rows that those new versions replace
+    unparsed: pl.DataFrame  # index rows whose bytes the current parser has not read
+
+    @property
+    def partitions(self) -> list[str]:
+        keys = set(self.new["partition"]) | set(self.superseded["partition"]) | set(self.unparsed["partition"])
+        return sorted(keys)
+
+    @property
+    def empty(self) -> bool:
+        return self.new.is_empty() and self.superseded.is_empty() and self.unparsed.is_empty()
+
+
+def changes(index: pl.DataFrame, catalog: pl.DataFrame) -> Changes:
+    """What a run over `index` (see Store.index) would add to `catalog`, by file version."""
+    current = catalog.filter(pl.col("superseded_by").is_null())
+    new = index.join(current, on=["source_file", "sha256"], how="anti")
+    superseded = current.join(new.select("source_file", new_sha=pl.col("sha256")), on="source_file", how="inner") \
+        .filter(pl.col("sha256") != pl.col("new_sha")).drop("new_sha")
+    return Changes(new, superseded, index.filter(~pl.col("parsed")))
+
+
+def apply_versions(catalog: pl.DataFrame, files: pl.DataFrame, now: datetime) -> pl.DataFrame:
+    """The catalog after seeing `files` (index rows): unseen versions are added, a version seen again
+    is current again, and every other current version of the same path is superseded by the new one.
+    Size, time and partition follow the file. Pure: the store writes the result."""
+    key = ["source_file", "sha256"]
+    seen = files.select(*key, "report_id", "partition", "size_bytes", "mtime_ns")
+    known = catalog.join(seen.select(*key, "partition", "size_bytes", "mtime_ns"), on=key, how="left", suffix="_now")
+    is_seen = pl.col("size_bytes_now").is_not_null()
+    known = known.with_columns(
+        partition=pl.coalesce("partition_now", "partition"),
+        size_bytes=pl.coalesce("size_bytes_now", "size_bytes"),
+        mtime_ns=pl.coalesce("mtime_ns_now", "mtime_ns"),
+        superseded_by=pl.when(is_seen).then(None).otherwise(pl.col("superseded_by")),
+        superseded_at=pl.when(is_seen).then(None).otherwise(pl.col("superseded_at")),
+    ).select(CATALOG_SCHEMA.keys())
+    added = seen.join(catalog, on=key, how="anti").with_columns(
+        ingested_at=pl.lit(now, TIMESTAMP), superseded_by=pl.lit(None, pl.String), superseded_at=pl.lit(None, TIMESTAMP),
+    ).select(CATALOG_SCHEMA.keys())
+    merged = pl.concat([known, added]).join(
+        seen.select("source_file", now_sha=pl.col("sha256"), now_id=pl.col("report_id")), on="source_file", how="left")
+    replaced = pl.col("now_sha").is_not_null() & (pl.col("sha256") != pl.col("now_sha")) & pl.col("superseded_by").is_null()
+    return (
+        merged.with_columns(
+            superseded_by=pl.when(replaced).then(pl.col("now_id")).otherwise(pl.col("superseded_by")),
+            superseded_at=pl.when(replaced).then(pl.lit(now, TIMESTAMP)).otherwise(pl.col("superseded_at")),
+        )
+        .select(CATALOG_SCHEMA.keys())
+        .cast(CATALOG_SCHEMA)
+        .sort("source_file", "ingested_at", "sha256")
+    )
+
+
+# --- the store ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Ingested:
+    """What one ingest of a partition did."""
+
+    partition: str
+    files: int  # files of the partition seen
+    parsed: int  # files parsed now (the rest were known by their bytes)
+    catalog_changed: bool
+
+    @property
+    def changed(self) -> bool:
+        return self.parsed > 0 or self.catalog_changed
+
+
+@dataclass
+class PartitionFrames:
+    reports: pl.DataFrame  # every version of every file of the partition, superseded ones included
+    facts: pl.LazyFrame
+    parse_findings: pl.LazyFrame
+
+
+class Store:
+    def __init__(self, root: str | Path, version: str | None = None):
+        self.root = Path(root)
+        self.version = version or code_version()
+
+    @property
+    def catalog_path(self) -> Path:
+        return self.root / "catalog.parquet"
+
+    def parsed_dir(self, partition: str | None = None) -> Path:
+        base = self.root / "parsed" / self.version
+        return base / partition if partition else base
+
+    def catalog(self) -> pl.DataFrame:
+        if not self.catalog_path.exists():
+            return pl.DataFrame(schema=CATALOG_SCHEMA)
+        return pl.read_parquet(self.catalog_path)
+
+    def last_change(self) -> float:
+        """When the store last changed (a new segment or a new catalog), as a POSIX time; 0 if never."""
+        stamp = self.root / "changed"
+        return stamp.stat().st_mtime if stamp.exists() else 0.0
+
+    def _touch(self) -> None:
+        (self.root / "changed").write_text(datetime.now(UTC).isoformat())
+
+    def known_partitions(self) -> pl.DataFrame:
+        """sha256 and partition of every file the current parser has read."""
+        files = sorted(self.parsed_dir().glob("*/*.reports.parquet"))
+        if not files:
+            return pl.DataFrame(schema={"sha256": pl.String, "partition": pl.String})
+        return (
+            pl.scan_parquet(files, include_file_paths="file")
+            .select("sha256", partition=pl.col("file").str.split("/").list.get(-2))
+            .unique("sha256")
+            .collect()
+        )
+
+    def index(self, raw_dir: str | Path, last_year: int | None = None, workers: int | None = None) -> pl.DataFrame:
+        """Every report file under raw_dir with its sha256 and partition. Files are hashed every time
+        (the bytes, not the time stamps, say whether a file changed); the year is read from the title
+        only for bytes the parser has not read yet."""
+        return self.index_listing(list_files(raw_dir), last_year, workers)
+
+    def index_listing(self, listing: pl.DataFrame, last_year: int | None = None,
+                      workers: int | None = None) -> pl.DataFrame:
+        """Store.index for the files of a listing."""
+        shas = hash_files(listing["path"].to_list(), workers)
+        index = listing.with_columns(sha256=pl.Series(shas, dtype=pl.String)).with_columns(
+            report_id=pl.col("sha256").str.head(16))
+        index = index.join(self.known_partitions(), on="sha256", how="left")
+        unknown = index.filter(pl.col("partition").is_null())
+        years = years_of(unknown["path"].to_list(), workers)
+        found = unknown.select("path", year_partition=pl.Series([partition_of(y, last_year) for y in years],
+                                                                dtype=pl.String))
+        return (
+            index.join(found, on="path", how="left")
+            .with_columns(parsed=pl.col("partition").is_not_null(),
+                          partition=pl.coalesce("partition", "year_partition"))
+            .select(INDEX_SCHEMA.keys())
+            .cast(INDEX_SCHEMA)
+            .sort("source_file")
+        )
+
+    @contextmanager
+    def _lock(self, name: str) -> Iterator[None]:
+        locks = self.root / "locks"
+        locks.mkdir(parents=True, exist_ok=True)
+        with open(locks / f"{name}.lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def parsed_ids(self, partition: str) -> set[str]:
+        files = sorted(self.parsed_dir(partition).glob("*.reports.parquet"))
+        if not files:
+            return set()
+        return set(pl.scan_parquet(files).select("report_id").collect()["report_id"])
+
+    def ingest(self, files: pl.DataFrame, partition: str, workers: int | None = None,
+               progress: Progress | None = None, now: datetime | None = None) -> Ingested:
+        """Parse the files of one partition (index rows) whose bytes are new, and record their versions."""
+        files = files.filter(pl.col("partition") == partition)
+        with self._lock(f"partition-{partition}"):
+            known = self.parsed_ids(partition)
+            todo = files.filter(~pl.col("report_id").is_in(list(known))).unique("report_id", keep="first",
+                                                                                  maintain_order=True)
+            if todo.height:
+                parse_to_segments(list(zip(todo["path"], todo["source_file"])), self.parsed_dir(partition),
+                                  workers, progress)
+            elif progress:
+                progress(files.height, files.height)
+            with self._lock("catalog"):
+                catalog = self.catalog()
+                updated = apply_versions(catalog, files, now or datetime.now(UTC))
+                changed = not updated.equals(catalog.sort("source_file", "ingested_at", "sha256"))
+                if changed:
+                    self.root.mkdir(parents=True, exist_ok=True)
+                    tmp = self.catalog_path.with_name(f".catalog.{os.getpid()}.tmp")
+                    updated.write_parquet(tmp)
+                    os.replace(tmp, self.catalog_path)
+                if changed or todo.height:
+                    self._touch()
+        return Ingested(partition, files.height, todo.height, changed)
+
+    def frames(self, partition: str) -> PartitionFrames:
+        """Every version of every file of a partition, with the cells and parse findings of their bytes."""
+        versions = self.catalog().filter(pl.col("partition") == partition)
+        parsed = self._scan(partition, "reports", REPORTS_SCHEMA).drop("source_file", "duplicate_of").collect() \
+            .unique("report_id", keep="first")
+        current = pl.col("superseded_by").is_null()
+        first = (versions.filter(current).sort("source_file").group_by("report_id")
+                 .agg(first_file=pl.col("source_file").first()))
+        duplicate = current & pl.col("first_file").is_not_null() & (pl.col("first_file") != pl.col("source_file"))
+        reports = (
+            versions.select("source_file", "report_id", "ingested_at", *SUPERSEDED_SCHEMA)
+            .join(parsed, on="report_id", how="left")
+            .join(first, on="report_id", how="left")
+            .with_columns(
+                duplicate_of=pl.when(duplicate).then(pl.col("first_file")),
+                n_cells=pl.when(duplicate).then(0).otherwise(pl.col("n_cells")),
+                n_findings=pl.when(duplicate).then(0).otherwise(pl.col("n_findings")),
+            )
+            .sort("source_file", "ingested_at")
+            .select(PARTITION_REPORTS_SCHEMA.keys())
+            .cast(PARTITION_REPORTS_SCHEMA)
+        )
+        ids = reports.select(pl.col("report_id").unique()).lazy()
+        return PartitionFrames(
+            reports,
+            self._scan(partition, "facts", FACTS_SCHEMA).join(ids, on="report_id", how="semi"),
+            self._scan(partition, "parse_findings", FINDINGS_SCHEMA).join(ids, on="report_id", how="semi"),
+        )
+
+    def _scan(self, partition: str, part: str, schema: dict) -> pl.LazyFrame:
+        assert part in PARTS
+        # Only complete segments: the reports file is the last one a worker writes.
+        complete = sorted(self.parsed_dir(partition).glob("*.reports.parquet"))
+        files = [str(p).removesuffix(".reports.parquet") + f".{part}.parquet" for p in complete]
+        if not files:
+            return pl.LazyFrame(schema=schema)
+        return pl.scan_parquet(files).select(schema.keys()).cast(schema)
+
+
+def fingerprint(reports: pl.DataFrame, version: str) -> str:
+    """What a partition's frames are made of: its file versions and the parser that read them."""
+    digest = hashlib.sha256(version.encode())
+    rows = reports.select("source_file", "sha256", "superseded_by").sort("source_file", "sha256")
+    digest.update(rows.write_csv().encode())
+    return digest.hexdigest()[:16]
+
+
+def pending(listing: pl.DataFrame, catalog: pl.DataFrame) -> pl.DataFrame:
+    """Files of a listing (see list_files) that are new, or whose size or modification time differ from
+    their current ingested version: what a run would have to look at. `ingested_partition` is the
+    partition of the version they replace (null for a new file)."""
+    current = catalog.filter(pl.col("superseded_by").is_null()).select(
+        "source_file", ingested_size=pl.col("size_bytes"), ingested_mtime=pl.col("mtime_ns"),
+        ingested_partition=pl.col("partition"))
+    return (
+        listing.join(current, on="source_file", how="left")
+        .filter(pl.col("ingested_partition").is_null() | (pl.col("size_bytes") != pl.col("ingested_size"))
+                | (pl.col("mtime_ns") != pl.col("ingested_mtime")))
+        .select(*LISTING_SCHEMA, "ingested_partition")
+    )
+
+
+def listing_digest(listing: pl.DataFrame) -> str:
+    """A short digest of a listing: equal digests, no file added, removed, resized or touched."""
+    rows = listing.select("source_file", "size_bytes", "mtime_ns").sort("source_file")
+    return hashlib.sha256(rows.write_csv().encode()).hexdigest()[:16]
+
+
+__all__ = ["UNDATED", "Changes", "Ingested", "PartitionFrames", "Store", "apply_versions", "changes",
+           "code_version", "fingerprint", "list_files", "listing_digest", "partition_of", "pending",
+           "year_partitions"]
