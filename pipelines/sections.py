@@ -24,6 +24,8 @@ HEADINGS: dict[str, tuple[re.Pattern, tuple[str, ...]]] = {
 TABLE_SECTIONS = ("active", "requests", "appeals")
 _NUMBERED = re.compile(r"(?:^|[\s。；;）)])\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[）)]|\d+\s*[、.．])\s*$")
 LOOKAHEAD = 600  # characters after a heading in which its table must begin
+MARKUP_LOOKAHEAD = 20 * LOOKAHEAD  # as much HTML as may hold that much text
+_TAG = re.compile(r"<[^<>]*>")
 
 
 @dataclass(frozen=True)
@@ -56,9 +58,10 @@ def find_sections(text: str) -> dict[str, SectionText]:
 def _first_heading(text: str, pattern: re.Pattern, markers: tuple[str, ...], cursor: int):
     candidates = []
     for m in pattern.finditer(text, cursor):
-        before = text[max(0, m.start() - 12):m.start()]
-        at_heading = m.start() == 0 or text[m.start() - 1] == "\n" or _NUMBERED.search(before)
-        follows = text[m.end():m.end() + LOOKAHEAD]
+        # In HTML a tag is a block boundary, and markup does not count towards the lookahead.
+        before = _TAG.sub("\n", text[max(0, m.start() - 80):m.start()])[-12:].rstrip(" \u3000")
+        at_heading = m.start() == 0 or before.endswith("\n") or _NUMBERED.search(before)
+        follows = _TAG.sub("", text[m.end():m.end() + MARKUP_LOOKAHEAD])[:LOOKAHEAD]
         has_table = not markers or any(k in follows for k in markers)
         if has_table:
             candidates.append((0 if at_heading else 1, m.start(), m.end()))
