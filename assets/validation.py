@@ -1,57 +1,84 @@
-"""Findings about the reports, and the checks that show them (and our own schemas) in the UI."""
+"""Findings about the reports, and the checks that show them (and our own schemas) in the UI.
+
+Two kinds of check: a schema check says our own output breaks the contract, so it blocks what comes
+after it (severity ERROR); a rule check says reports break a rule of the form, which is what the
+findings are for, so it warns (severity WARN) and points to the rows in the warehouse.
+"""
 
 
 import dagster as dg
 import polars as pl
 
-from pipelines.validate import all_findings, schema_failures
+from pipelines.validate import all_findings, facts_failures, findings_failures, schema_failures
 from schemas import tables
+from schemas.forms import FORMS
 
 from . import checks
-from .ingest import GROUP_PARSE
+from .partitions import GROUP_VALIDATE, YEARS
 from .metadata import counts_markdown, frame_metadata
 
 SAMPLE_ROWS = 10
 
 
-@dg.asset(group_name=GROUP_PARSE, kinds={"polars"})
+@dg.asset(group_name=GROUP_VALIDATE, partitions_def=YEARS, kinds={"polars"})
 def findings(parsed_reports: pl.DataFrame, facts: pl.DataFrame, parse_findings: pl.DataFrame) -> dg.Output[pl.DataFrame]:
     """One row per rule a report breaks: the identities (I1 勾稽, I2, I3, T4, and *_NE where a blank cell
-    leaves one not evaluable), values the form does not allow (S1, S2) and what the parser could not
-    place (P1–P5). Findings describe the reports; the numbers in `facts` stay as written."""
+    leaves one not evaluable), the soft rules (W1, W2 against last year's report of the same body; W3),
+    values the form does not allow (S1, S2) and what the parser could not place (P1–P5). Findings
+    describe the reports; the numbers in `facts` stay as written."""
     frame = all_findings(parsed_reports, facts, parse_findings)
     by_rule = frame.group_by("rule", "severity").len().sort("rule")
     return dg.Output(frame, metadata=frame_metadata(frame, by_rule=counts_markdown(by_rule)))
 
 
-def _schema_check(model: type, frame: pl.DataFrame) -> dg.AssetCheckResult:
-    failures = schema_failures(model, frame)
+# --- schema checks: blocking, severity ERROR ---------------------------------------------------------
+
+
+def schema_check_result(failures: pl.DataFrame | None, rows: int) -> dg.AssetCheckResult:
+    """The result of a schema check from pandera's failure cases (None: the frame conforms)."""
     if failures is None:
-        return dg.AssetCheckResult(passed=True, metadata={"rows": frame.height})
+        return dg.AssetCheckResult(passed=True, metadata={"rows": rows})
+    by_check = failures.group_by("column", "check").len("failures").sort("failures", descending=True)
     sample = failures.head(SAMPLE_ROWS).select(pl.all().cast(pl.String))
     return dg.AssetCheckResult(
         passed=False,
         severity=dg.AssetCheckSeverity.ERROR,
-        metadata={"failures": failures.height, "sample": counts_markdown(sample)},
+        metadata={"rows": rows, "failures": failures.height, "by_check": counts_markdown(by_check),
+                  "sample": counts_markdown(sample)},
     )
 
 
+def schema_asset_check(asset: str | dg.AssetKey, name: str, model: type, description: str) -> dg.AssetChecksDefinition:
+    """A blocking check that the asset (a polars DataFrame) conforms to the pandera `model`; a failure
+    is severity ERROR and stops everything downstream of the asset."""
+
+    @dg.asset_check(asset=asset, name=name, blocking=True, description=description)
+    def _check(frame: pl.DataFrame) -> dg.AssetCheckResult:
+        return schema_check_result(schema_failures(model, frame), frame.height)
+
+    return _check
+
+
 @dg.asset_check(asset="facts", name=checks.FACTS_SCHEMA, blocking=True,
-                description="facts conform to the pandera model: codes of the form, units, one row per cell.")
-def facts_schema(facts: pl.DataFrame) -> dg.AssetCheckResult:
-    return _schema_check(tables.Facts, facts)
+                additional_ins={"parsed_reports": dg.AssetIn("parsed_reports")},
+                description="facts conform to the pandera model: each cell a cell of its report's form version, "
+                            "the unit of its column, negative values flagged, one row per cell.")
+def facts_schema(facts: pl.DataFrame, parsed_reports: pl.DataFrame) -> dg.AssetCheckResult:
+    return schema_check_result(facts_failures(facts, parsed_reports), facts.height)
 
 
-@dg.asset_check(asset="parsed_reports", name=checks.REPORTS_SCHEMA, blocking=True,
-                description="reports conform to the pandera model; every report not parsed cleanly says why.")
-def reports_schema(parsed_reports: pl.DataFrame) -> dg.AssetCheckResult:
-    return _schema_check(tables.Reports, parsed_reports)
+reports_schema = schema_asset_check(
+    "parsed_reports", checks.REPORTS_SCHEMA, tables.Reports,
+    "reports conform to the pandera model: every report not parsed cleanly says why, a parsed report has "
+    "every cell of its form, the same bytes are one report.")
 
 
 @dg.asset_check(asset="findings", name=checks.FINDINGS_SCHEMA, blocking=True,
-                description="findings conform to the pandera model.")
-def findings_schema(findings: pl.DataFrame) -> dg.AssetCheckResult:
-    return _schema_check(tables.Findings, findings)
+                additional_ins={"parsed_reports": dg.AssetIn("parsed_reports")},
+                description="findings conform to the pandera model: known rules and severities, codes of the "
+                            "report's form version.")
+def findings_schema(findings: pl.DataFrame, parsed_reports: pl.DataFrame) -> dg.AssetCheckResult:
+    return schema_check_result(findings_failures(findings, parsed_reports), findings.height)
 
 
 @dg.asset_check(asset="parsed_reports", name=checks.EVERY_FILE_RECORDED, blocking=True,
@@ -61,31 +88,53 @@ def every_file_recorded(raw_report_files: pl.DataFrame, parsed_reports: pl.DataF
     missing = set(raw_report_files["source_file"]) - set(parsed_reports["source_file"])
     return dg.AssetCheckResult(
         passed=not missing and raw_report_files.height == parsed_reports.height,
+        severity=dg.AssetCheckSeverity.ERROR,
         metadata={"files": raw_report_files.height, "reports": parsed_reports.height, "missing": len(missing)},
     )
 
 
-def _identity_check(rule: str):
-    @dg.asset_check(asset="facts", name=rule, additional_ins={"findings": dg.AssetIn("findings")},
-                    description=f"Reports whose tables break identity {rule} (a warning: it describes the report).")
-    def check(facts: pl.DataFrame, findings: pl.DataFrame) -> dg.AssetCheckResult:
+# --- rule checks: severity WARN, with the SQL that lists every finding -------------------------------
+
+
+def findings_sql(rule: str) -> str:
+    """The query that lists every finding of `rule` in the published warehouse, with its file."""
+    return (
+        "SELECT r.source_file, r.agency, r.year, f.section, f.row_code, f.col_code, f.expected, f.actual, f.message\n"
+        "FROM findings f JOIN reports r ON r.report_id = f.report_id AND r.duplicate_of IS NULL\n"
+        f"WHERE f.rule = '{rule}'\n"  # the rule is one of our constants, not input
+        "ORDER BY r.source_file, f.section, f.row_code, f.col_code;"
+    )
+
+
+def _descriptions() -> dict[str, str]:
+    return {r.rule: r.description_en
+            for f in FORMS.values() for r in (*f.identities, *f.soft_identities, *f.continuities)}
+
+
+def _rule_check(rule: str, description: str) -> dg.AssetChecksDefinition:
+    @dg.asset_check(asset="facts", name=rule,
+                    additional_ins={"findings": dg.AssetIn("findings"), "parsed_reports": dg.AssetIn("parsed_reports")},
+                    description=f"{rule}: {description}. Fails (a warning: it describes the reports) where a report "
+                                "breaks it; cells that leave it not evaluable are counted apart.")
+    def check(facts: pl.DataFrame, findings: pl.DataFrame, parsed_reports: pl.DataFrame) -> dg.AssetCheckResult:
         broken = findings.filter(pl.col("rule") == rule)
-        not_evaluable = findings.filter(pl.col("rule") == rule + "_NE")
-        sample = broken.head(SAMPLE_ROWS).select("report_id", "row_code", "col_code", "expected", "actual", "message")
+        files = parsed_reports.filter(pl.col("duplicate_of").is_null()).select("report_id", "source_file")
+        sample = (broken.head(SAMPLE_ROWS).join(files, on="report_id", how="left", maintain_order="left")
+                  .select("source_file", "section", "row_code", "col_code", "expected", "actual", "message"))
         return dg.AssetCheckResult(
             passed=broken.is_empty(),
             severity=dg.AssetCheckSeverity.WARN,
             metadata={
                 "violations": broken.height,
                 "reports": broken["report_id"].n_unique(),
-                "not_evaluable": not_evaluable.height,
+                "not_evaluable": findings.filter(pl.col("rule") == rule + tables.NOT_EVALUABLE).height,
                 "sample": counts_markdown(sample),
-                "sql": dg.MetadataValue.md(
-                    f"```sql\nSELECT * FROM findings WHERE rule = '{rule}' ORDER BY report_id;\n```"),
+                "sql": dg.MetadataValue.text(findings_sql(rule)),
+                "sql_not_evaluable": dg.MetadataValue.text(findings_sql(rule + tables.NOT_EVALUABLE)),
             },
         )
 
     return check
 
 
-identity_checks = [_identity_check(rule) for rule in checks.IDENTITY_RULES]
+identity_checks = [_rule_check(rule, _descriptions()[rule]) for rule in (*checks.IDENTITY_RULES, *checks.SOFT_RULES)]

@@ -1,83 +1,185 @@
-"""The report identities of the forms (I1 勾稽, I2, I3, T4), evaluated on the facts as findings.
+"""The identities of the forms (I1 勾稽, I2, I3, T4, and the soft W3), evaluated on the facts as findings.
 
 A violated identity is a fact about the report: the numbers stay as written and a finding says
 which cells disagree and by how much. An identity that touches a blank or missing cell cannot be
-evaluated, and says so in a finding of its own rather than passing silently.
+evaluated, and says so in a finding of its own rather than passing silently; so does every identity
+of a table that was not read at all.
+
+The identities are data in `schemas/forms/`; nothing here names a row or a column.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from schemas.forms import FORMS, Identity
+from schemas.forms import FORMS, Identity, Section
 
 from .frames import FINDINGS_SCHEMA
 
 NOT_EVALUABLE = "_NE"  # suffix of the rule of a not-evaluable finding: I1_NE, I2_NE, …
-TOLERANCE = 1e-6
+TOLERANCE = 1e-6  # values are decimals read as floats: compare sums with room for rounding
+TABLE_STATUSES = ("parsed", "partial")  # reports whose tables were read, in whole or in part
+AXIS_ZH = {"col_code": "列", "row_code": "行"}
+AXIS_EN = {"col_code": "column", "row_code": "row"}
 
 
 def identity_findings(facts: pl.DataFrame, reports: pl.DataFrame) -> pl.DataFrame:
     """Every violated or not-evaluable identity of every report, as findings rows."""
-    versions = reports.select("report_id", "form_version").unique("report_id")
-    facts = facts.join(versions, on="report_id", how="inner")
+    tabled = tabled_reports(reports)
     parts = []
     for form in FORMS.values():
-        of_form = facts.filter(pl.col("form_version") == form.code)
-        if of_form.is_empty():
+        ids = tabled.filter(pl.col("form_version") == form.code).select("report_id")
+        if ids.is_empty():
             continue
-        for identity in form.identities:
-            parts.append(_evaluate(of_form, identity))
+        of_form = facts.join(ids, on="report_id", how="semi")
+        for identity in (*form.identities, *form.soft_identities):
+            parts.append(_evaluate(form.section(identity.section), identity, ids, of_form))
+    return as_findings(parts)
+
+
+def tabled_reports(reports: pl.DataFrame, *extra: str) -> pl.DataFrame:
+    """One row per report whose tables were read (duplicates are one report), with its form."""
+    return (
+        reports.filter(pl.col("status").is_in(TABLE_STATUSES) & pl.col("form_version").is_not_null())
+        .select("report_id", "form_version", *extra)
+        .unique("report_id", keep="first", maintain_order=True)
+    )
+
+
+def axes(over: str) -> tuple[str, str]:
+    """(the column holding the identity's terms, the column it is evaluated along)."""
+    return ("row_code", "col_code") if over == "col" else ("col_code", "row_code")
+
+
+def along_values(section: Section, over: str, terms: tuple[str, ...]) -> tuple[str, ...]:
+    """Where an identity applies: the columns every term row has (over="col"), or the rows that have
+    every term column (over="row"; in 二 each row has its own columns)."""
+    if over == "col":
+        shared = set.intersection(*(set(section.columns_of(t)) for t in terms))
+        return tuple(c.code for c in section.columns if c.code in shared)
+    return tuple(r.code for r in section.rows if set(terms) <= set(section.columns_of(r)))
+
+
+def labels_zh(section: Section, column: str) -> dict[str, str]:
+    """code -> Chinese label, for the rows (column="row_code") or the columns of a section."""
+    items = section.rows if column == "row_code" else section.columns
+    return {i.code: i.label_zh for i in items}
+
+
+def label_of(column: str, section: Section) -> pl.Expr:
+    return pl.col(column).replace_strict(labels_zh(section, column), default=pl.col(column), return_dtype=pl.String)
+
+
+def number_text(expr: pl.Expr) -> pl.Expr:
+    """A value as a report would write it: 5, not 5.0."""
+    whole = expr == expr.floor()
+    return pl.when(whole).then(expr.cast(pl.Int64).cast(pl.String)).otherwise(expr.cast(pl.String))
+
+
+def present_flags(member: str, terms: tuple[str, ...]) -> list[pl.Expr]:
+    """Aggregations `_has_i`: whether term i has a value in the group."""
+    return [((pl.col(member) == t) & pl.col("value").is_not_null()).any().alias(f"_has_{i}") for i, t in enumerate(terms)]
+
+
+def absent_terms(terms: tuple[str, ...], names: tuple[str, ...] | None = None) -> pl.Expr:
+    """The terms (or their `names`) without a value, in the form's order, after `present_flags`."""
+    names = names or terms
+    return pl.concat_list(
+        [pl.when(pl.col(f"_has_{i}").fill_null(False)).then(pl.lit(None, pl.String)).otherwise(pl.lit(n))
+         for i, n in enumerate(names)]
+    ).list.drop_nulls()
+
+
+def location(section: Section, along: str, pinned: str | None) -> tuple[pl.Expr, pl.Expr, dict[str, pl.Expr]]:
+    """Where a finding points: the start of its Chinese message, its place in English, and its
+    cell columns. `pinned` is the one member code the rule is about (then the group's `raw_text` and
+    `source_line` are that cell's), or None for a rule about a whole column or row."""
+    where_zh = pl.format(f"表{section.number}“{{}}”{AXIS_ZH[along]}：", label_of(along, section))
+    where_en = pl.format(f"{AXIS_EN[along]} {{}}", pl.col(along))
+    cells = {
+        "section": pl.lit(section.code),
+        "row_code": pl.col(along) if along == "row_code" else pl.lit(pinned, pl.String),
+        "col_code": pl.col(along) if along == "col_code" else pl.lit(pinned, pl.String),
+        "raw_text": pl.col("raw_text") if pinned else pl.lit(None, pl.String),
+        "source_line": pl.col("source_line") if pinned else pl.lit(None, pl.Int32),
+    }
+    return where_zh, where_en, cells
+
+
+def as_findings(parts: list[pl.DataFrame]) -> pl.DataFrame:
+    """Frames with some of the findings columns as one findings frame (the others NULL)."""
+    parts = [p for p in parts if not p.is_empty()]
     if not parts:
         return pl.DataFrame(schema=FINDINGS_SCHEMA)
-    return pl.concat(parts, how="diagonal_relaxed").select(FINDINGS_SCHEMA.keys()).cast(FINDINGS_SCHEMA)
+    frame = pl.concat(parts, how="diagonal_relaxed")
+    return frame.select(pl.col(c).cast(t) if c in frame.columns else pl.lit(None, t).alias(c)
+                        for c, t in FINDINGS_SCHEMA.items())
 
 
-def _evaluate(facts: pl.DataFrame, identity: Identity) -> pl.DataFrame:
-    member, along = ("row_code", "col_code") if identity.over == "col" else ("col_code", "row_code")
-    terms = identity.lhs + identity.rhs
-    sub = facts.filter((pl.col("section") == identity.section) & pl.col(member).is_in(terms))
-    side = pl.col(member).is_in(identity.lhs)
+def table_not_read(ids: pl.DataFrame, rule: str, section: Section, description_zh: str,
+                   whose_zh: str = "", whose_en: str = "") -> pl.DataFrame:
+    """One not-evaluable finding per report whose table of `section` was not read."""
+    return ids.select(
+        "report_id",
+        rule=pl.lit(rule + NOT_EVALUABLE),
+        severity=pl.lit("warning"),
+        section=pl.lit(section.code),
+        message=pl.lit(f"未读取到{whose_zh}“{section.number}、{section.title_zh}”表格，{description_zh} 无法核验"),
+        message_en=pl.lit(f"{rule} not evaluable: the table of section {section.code}{whose_en} was not read"),
+    )
+
+
+def _evaluate(section: Section, identity: Identity, ids: pl.DataFrame, facts: pl.DataFrame) -> pl.DataFrame:
+    member, along = axes(identity.over)
+    terms = (*identity.lhs, *identity.rhs)
+    alongs = along_values(section, identity.over, terms)
+    in_section = facts.filter(pl.col("section") == section.code)
+    with_table = in_section.select("report_id").unique()
+    # Only an identity with one cell on its left names that cell (I2, I3, T4: the total); I1 has two.
+    pinned = identity.lhs[0] if len(identity.lhs) == 1 else None
     g = (
-        sub.group_by("report_id", along)
+        in_section.filter(pl.col(member).is_in(terms) & pl.col(along).is_in(alongs))
+        .group_by("report_id", along)
         .agg(
-            lhs=pl.col("value").filter(side).sum(),
-            rhs=pl.col("value").filter(~side).sum(),
-            n_terms=pl.col(member).n_unique(),
-            blanks=pl.col(member).filter(pl.col("value").is_null()).sort(),
+            pl.col("value").filter(pl.col(member).is_in(identity.lhs)).sum().alias("lhs"),
+            pl.col("value").filter(pl.col(member).is_in(identity.rhs)).sum().alias("rhs"),
+            *present_flags(member, terms),
+            *([pl.col("raw_text", "source_line").filter(pl.col(member) == pinned).first()] if pinned else []),
         )
     )
-    evaluable = (pl.col("n_terms") == len(terms)) & (pl.col("blanks").list.len() == 0)
-    broken = evaluable & ((pl.col("lhs") - pl.col("rhs")).abs() > TOLERANCE)
-    lhs_text = " + ".join(identity.lhs)
-    rhs_text = " + ".join(identity.rhs) if len(identity.rhs) <= 4 else "the parts"
-    fixed = {
-        "section": pl.lit(identity.section),
-        "row_code": pl.col(along) if identity.over == "row" else pl.lit(identity.lhs[0] if len(identity.lhs) == 1 else None, pl.String),
-        "col_code": pl.col(along) if identity.over == "col" else pl.lit(identity.lhs[0] if len(identity.lhs) == 1 else None, pl.String),
-        "raw_text": pl.lit(None, pl.String),
-        "source_line": pl.lit(None, pl.Int32),
-    }
+    grid = with_table.join(pl.DataFrame({along: alongs}, schema={along: pl.String}), how="cross")
+    g = grid.join(g, on=["report_id", along], how="left").with_columns(absent=absent_terms(terms))
+    evaluable = pl.col("absent").list.len() == 0
+    excess = pl.col("lhs") - pl.col("rhs")
+    broken = evaluable & (excess.abs() > TOLERANCE if identity.relation == "=" else excess > TOLERANCE)
+    where_zh, where_en, cells = location(section, along, pinned)
+    lhs_en = " + ".join(identity.lhs)
+    rhs_en = (" + ".join(identity.rhs) if len(identity.rhs) <= 4
+              else f"the sum of {identity.rhs[0]} … {identity.rhs[-1]} ({len(identity.rhs)} {AXIS_EN[member]}s)")
+    relation_zh, relation_en = ("不等于", "but") if identity.relation == "=" else ("大于", "exceeds")
     violations = g.filter(broken).select(
         "report_id",
         rule=pl.lit(identity.rule),
-        severity=pl.lit("error"),
+        severity=pl.lit(identity.severity),
         expected=pl.col("rhs"),
         actual=pl.col("lhs"),
-        message=pl.format(f"{identity.description_zh}不成立（{{}}：{{}}≠{{}}）", pl.col(along), pl.col("lhs"), pl.col("rhs")),
-        message_en=pl.format(f"{identity.rule} fails for {{}}: {lhs_text} = {{}} but {rhs_text} = {{}}",
-                             pl.col(along), pl.col("lhs"), pl.col("rhs")),
-        **fixed,
+        message=pl.format(f"{{}}{identity.description_zh} 不成立：左边为 {{}}，{relation_zh}右边 {{}}",
+                          where_zh, number_text(pl.col("lhs")), number_text(pl.col("rhs"))),
+        message_en=pl.format(f"{identity.rule} fails in {{}}: {lhs_en} = {{}} {relation_en} {rhs_en} = {{}}",
+                             where_en, number_text(pl.col("lhs")), number_text(pl.col("rhs"))),
+        **cells,
     )
+    member_labels = labels_zh(section, member)
     unknown = g.filter(~evaluable).select(
         "report_id",
         rule=pl.lit(identity.rule + NOT_EVALUABLE),
         severity=pl.lit("warning"),
-        expected=pl.lit(None, pl.Float64),
-        actual=pl.lit(None, pl.Float64),
-        message=pl.format(f"{identity.description_zh}无法核验（{{}}）：单元格空白或缺失", pl.col(along)),
-        message_en=pl.format(f"{identity.rule} not evaluable for {{}}: blank or missing cells {{}}", pl.col(along),
-                             pl.col("blanks").list.join(",")),
-        **fixed,
+        message=pl.format(f"{{}}{identity.description_zh} 无法核验，空白或缺失的单元格：{{}}", where_zh,
+                          absent_terms(terms, tuple(member_labels[t] for t in terms)).list.join("、")),
+        message_en=pl.format(f"{identity.rule} not evaluable in {{}}: blank or missing {{}}", where_en,
+                             pl.col("absent").list.join(", ")),
+        **cells,
     )
-    return pl.concat([violations, unknown], how="diagonal_relaxed")
+    missing_table = table_not_read(ids.join(with_table, on="report_id", how="anti"), identity.rule, section,
+                                   identity.description_zh)
+    return pl.concat([violations, unknown, missing_table], how="diagonal_relaxed")

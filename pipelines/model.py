@@ -46,8 +46,8 @@ class Finding:
 class Report:
     report_id: str
     source_file: str
-    sha256: str
-    size_bytes: int
+    sha256: str | None  # None for a file refused unread
+    size_bytes: int | None
     status: str
     status_reason: str | None = None
     text_encoding: str | None = None

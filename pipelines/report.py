@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import traceback
+from pathlib import Path
 
 from schemas.forms import FORMS
 
@@ -23,6 +25,31 @@ def report_id(sha256: str) -> str:
     return sha256[:16]
 
 
+def unread_id(source_file: str) -> str:
+    """The id of a file that could not be opened: its bytes are unknown, so its path names it (a
+    prefix keeps it apart from any content hash)."""
+    return report_id(hashlib.sha256(f"unread:{source_file}".encode()).hexdigest())
+
+
+def parse_file(path: str | Path, source_file: str) -> Report:
+    """Parse the file at `path`, recorded as `source_file`. Never raises. A file over MAX_BYTES is
+    refused unread: only hashed, in small blocks, so that its report_id is its content's like any
+    other's; a file that cannot be opened is recorded with the OS's reason and no sha256. Both are
+    `unreadable`."""
+    try:
+        size = os.stat(path).st_size
+        if size > MAX_BYTES:
+            with open(path, "rb") as f:
+                sha = hashlib.file_digest(f, "sha256").hexdigest()
+            return Report(report_id(sha), source_file, sha, size, UNREADABLE,
+                          f"file over the size limit ({size} > {MAX_BYTES} bytes): refused unread")
+        data = Path(path).read_bytes()
+    except OSError as e:
+        return Report(unread_id(source_file), source_file, None, None, UNREADABLE,
+                      f"file cannot be read: {type(e).__name__}: {e.strerror or e}")
+    return parse_report(data, source_file)
+
+
 def parse_report(data: bytes, source_file: str) -> Report:
     """Parse one file. Never raises: a file that cannot be read, or that breaks the parser, comes back
     as an `unreadable` report with the reason."""
@@ -33,13 +60,12 @@ def parse_report(data: bytes, source_file: str) -> Report:
         return report
     try:
         decoded = decode(data)
+        report.text_encoding = decoded.encoding
+        _parse_text(decoded.text, report)
     except Unreadable as e:
         report.status, report.status_reason = UNREADABLE, str(e)
-        return report
-    report.text_encoding = decoded.encoding
-    try:
-        _parse_text(decoded.text, report)
     except Exception as e:  # a parser bug must cost one file, not the run
+        # What the parser had read before it failed cannot be trusted: the file is recorded, not its cells.
         report.cells, report.findings = [], []
         report.status = UNREADABLE
         report.status_reason = f"parser error: {type(e).__name__}: {e} | {traceback.format_exc(limit=-1).strip()}"
@@ -92,4 +118,4 @@ def _parse_text(text: str, report: Report) -> None:
         report.status_reason = "; ".join(parts)
 
 
-__all__ = ["ENCODINGS", "MAX_BYTES", "parse_report", "report_id"]
+__all__ = ["ENCODINGS", "MAX_BYTES", "parse_file", "parse_report", "report_id"]

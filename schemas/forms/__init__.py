@@ -9,9 +9,9 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from .model import Column, FormVersion, Identity, Row, Section
+from .model import Column, Continuity, FormVersion, Identity, Row, Section
 
-__all__ = ["FORMS", "Column", "FormVersion", "Identity", "Row", "Section", "form"]
+__all__ = ["FORMS", "Column", "Continuity", "FormVersion", "Identity", "Row", "Section", "form"]
 
 
 def _discover() -> dict[str, FormVersion]:

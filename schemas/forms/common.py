@@ -3,7 +3,7 @@ identities. A version module picks from here and adds what is its own."""
 
 from __future__ import annotations
 
-from .model import Column, Identity, Row, Section
+from .model import Column, Continuity, Identity, Row, Section
 
 REQUEST_COLUMNS = (
     Column("natural_person", "自然人", "Natural persons"),
@@ -114,3 +114,11 @@ def identities(result_rows: tuple[str, ...]) -> tuple[Identity, ...]:
                  "总计＝结果维持＋结果纠正＋其他结果＋尚未审结",
                  "Total = upheld + corrected + other + pending"),
     )
+
+
+# Both versions carry the same rows of 三, so a 2021-form report continues a 2020 (2019-form) one.
+CARRIED_OVER = Continuity(
+    "W1", "requests", "col", current="carried_over", previous="carried_forward",
+    description_zh="本年“上年结转政府信息公开申请数量”＝上年报告“结转下年度继续办理”",
+    description_en="Carried over this year = carried forward in last year's report",
+)

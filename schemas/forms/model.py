@@ -62,6 +62,29 @@ class Identity:
     rhs: tuple[str, ...]
     description_zh: str
     description_en: str
+    # "=" for the hard rules; "<=" where the form only bounds one side (sum(lhs) ≤ sum(rhs)).
+    relation: Literal["=", "<="] = "="
+    # "error" for the hard rules a clean report satisfies; "warning" for the soft ones.
+    severity: Literal["error", "warning"] = "error"
+
+
+@dataclass(frozen=True)
+class Continuity:
+    """A soft rule across years for the same body: this year's `current` = last year's `previous`
+    + this year's `plus` − this year's `minus`, evaluated once per column (over="col", the codes are
+    row codes) or once per row (over="row", the codes are column codes). A body may restate last
+    year's numbers, so a break is a warning."""
+
+    rule: str
+    section: str
+    over: Literal["row", "col"]
+    current: str
+    previous: str
+    description_zh: str
+    description_en: str
+    plus: tuple[str, ...] = ()
+    minus: tuple[str, ...] = ()
+    severity: Literal["error", "warning"] = "warning"
 
 
 @dataclass(frozen=True)
@@ -94,6 +117,11 @@ class FormVersion:
     identities: tuple[Identity, ...]
     # Labels found only in this version: they tell the versions apart, whatever year a report claims.
     markers: tuple[str, ...]
+    # Soft rules (warnings) within one report, kept apart from the hard `identities` that a clean
+    # report satisfies exactly (and that may be used to split run-together digits).
+    soft_identities: tuple[Identity, ...] = ()
+    # Soft rules across years (this report against the same body's report of the year before).
+    continuities: tuple[Continuity, ...] = ()
 
     def section(self, code: str) -> Section:
         return next(s for s in self.sections if s.code == code)

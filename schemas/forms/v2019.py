@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .common import APPEALS, RESULT_ROWS_HEAD, identities, requests_section
-from .model import Column, FormVersion, Row, Section
+from .common import APPEALS, CARRIED_OVER, RESULT_ROWS_HEAD, identities, requests_section
+from .model import Column, FormVersion, Identity, Row, Section
 
 DOCUMENT_COLUMNS = ("new_made", "new_published", "total_published")
 ITEM_COLUMNS = ("prev_count", "change", "decisions")
@@ -39,6 +39,13 @@ ACTIVE = Section(
 
 OTHER_ROWS = (Row("other", "（六）其他处理", "Other handling", group="results"),)
 
+# What a body published this year cannot exceed all it has published.
+PUBLISHED_WITHIN_TOTAL = Identity(
+    "W3", "active", "row", ("new_published",), ("total_published",),
+    "本年新公开数量≤对外公开总数量", "Newly published this year ≤ total published",
+    relation="<=", severity="warning",
+)
+
 FORM = FormVersion(
     code="2019",
     title="国办公开办函〔2019〕60号《政府信息公开工作年度报告格式（试行）》",
@@ -47,4 +54,6 @@ FORM = FormVersion(
     identities=identities(RESULT_ROWS_HEAD + ("other",)),
     markers=("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减",
              "其他对外管理服务事项", "政府集中采购", "采购项目数量", "采购总金额"),
+    soft_identities=(PUBLISHED_WITHIN_TOTAL,),
+    continuities=(CARRIED_OVER,),
 )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .common import APPEALS, RESULT_ROWS_HEAD, identities, requests_section
-from .model import Column, FormVersion, Row, Section
+from .common import APPEALS, CARRIED_OVER, RESULT_ROWS_HEAD, identities, requests_section
+from .model import Column, Continuity, FormVersion, Row, Section
 
 DOCUMENT_COLUMNS = ("issued", "repealed", "in_force")
 
@@ -40,6 +40,14 @@ OTHER_ROWS = (
     Row("other_misc", "3.其他", "Other: miscellaneous", group="other"),
 )
 
+# The documents in force move by what was issued and repealed; a body may also re-count them, so
+# this is a warning, compared only with a report of the same form (the 2019 form has no in_force).
+IN_FORCE = Continuity(
+    "W2", "active", "row", current="in_force", previous="in_force", plus=("issued",), minus=("repealed",),
+    description_zh="现行有效件数＝上年现行有效件数＋本年制发件数－本年废止件数",
+    description_en="In force = last year's in force + issued − repealed",
+)
+
 FORM = FormVersion(
     code="2021",
     title="国办公开办函〔2021〕30号《中华人民共和国政府信息公开工作年度报告格式》",
@@ -48,4 +56,5 @@ FORM = FormVersion(
     identities=identities(RESULT_ROWS_HEAD + tuple(r.code for r in OTHER_ROWS)),
     markers=("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额",
              "逾期不补正", "逾期未按收费通知"),
+    continuities=(CARRIED_OVER, IN_FORCE),
 )
