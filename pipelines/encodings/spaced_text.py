@@ -59,7 +59,8 @@ def line_kind(text: str) -> str:
     """'numbers' for a line that ends in numbers, 'label' for a short line of text, else 'other'."""
     if not is_table_line(text):
         return "other"
-    if any(_is_value(c.text) for c in line_cells(0, text)):
+    cells = line_cells(0, text)
+    if cells and _is_value(cells[-1].text):  # numbers stand only at the end of a line
         return "numbers"
     return "label" if len(text.strip()) <= SHORT_TEXT else "other"
 

@@ -1,0 +1,179 @@
+"""The table encodings beyond the samples (PDF text, Markdown, HTML) and how the interpreter places
+their rows: by label, by the form's row order between labelled rows, or not at all (a finding)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from pipelines.encodings import ENCODINGS, detect
+from pipelines.encodings.base import is_page_furniture
+from pipelines.encodings.spaced_text import line_cells
+from pipelines.frames import facts_frame, reports_frame
+from pipelines.identities import identity_findings
+from pipelines.interpret import ROW_FROM_ORDER, interpret
+from pipelines.labels import index
+from pipelines.report import parse_report
+from pipelines.sections import find_sections
+from pipelines.text import decode
+
+from .conftest import FIXTURES
+
+FIDELITY = FIXTURES / "fidelity"
+REAL = ["huaian_city_2024_pdftext.txt", "shanghai_kewei_2024.md"]
+
+
+def _report(name: str):
+    return parse_report((FIDELITY / name).read_bytes(), name)
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    return list(enumerate(text.split("\n"), 1))
+
+
+def _requests(text: str, encoding: str):
+    return interpret("2021", "requests", ENCODINGS[encoding].rows(_lines(text)), encoding)
+
+
+ROW7 = "| {} | 1 | 0 | 0 | 0 | 0 | 0 | 1 |"
+ZEROS = "| 0 | 0 | 0 | 0 | 0 | 0 | 0 |"
+
+
+def test_the_pdf_report_yields_every_cell_with_its_identities_holding():
+    report = _report("huaian_city_2024_pdftext.txt")
+    by_section = Counter(c.section for c in report.cells if c.value is not None)
+    assert by_section == {"active": 10, "requests": 175, "appeals": 15}
+    broken = identity_findings(facts_frame([report]), reports_frame([report]))
+    assert broken.is_empty(), broken.select("rule", "row_code", "col_code").rows()
+    assert not [f for f in report.findings if f.rule.startswith("P")]
+
+
+def test_markdown_rows_moved_out_of_the_table_are_placed_by_order_and_flagged():
+    report = _report("shanghai_kewei_2024.md")
+    cells = {(c.row_code, c.col_code): c for c in report.cells if c.section == "requests"}
+    ordered = {r for (r, _), c in cells.items() if ROW_FROM_ORDER in c.flags}
+    assert ordered == {"partly_granted", "refused_prohibited_by_law", "refused_internal_affairs", "unable_not_held",
+                       "unable_needs_creation", "unable_unclear", "not_processed_abusive",
+                       "not_processed_confirmation", "other_no_correction", "other_unpaid_fee"}
+    assert ROW_FROM_ORDER not in cells[("granted", "total")].flags
+    # Only the blank total of 结转下年度 leaves identities unevaluable; every evaluable one holds.
+    rules = identity_findings(facts_frame([report]), reports_frame([report]))["rule"].to_list()
+    assert sorted(rules) == ["I1_NE", "I3_NE"]
+
+
+def test_an_unlabelled_row_is_placed_only_when_the_count_between_anchors_agrees():
+    one_gap = "\n".join(["|---|---|", ROW7.format("（一）予以公开"), ZEROS, ROW7.format("1.属于国家秘密")])
+    result = _requests(one_gap, "markdown_tables")
+    placed = {c.row_code: c for c in result.cells if c.col_code == "natural_person"}
+    assert placed["partly_granted"].value == 0 and ROW_FROM_ORDER in placed["partly_granted"].flags
+    assert not [f for f in result.findings if f.rule == "P4"]
+
+    two_for_one = "\n".join(["|---|---|", ROW7.format("（一）予以公开"), ZEROS, ZEROS, ROW7.format("1.属于国家秘密")])
+    result = _requests(two_for_one, "markdown_tables")
+    assert "partly_granted" not in {c.row_code for c in result.cells}
+    assert [f.rule for f in result.findings if f.section == "requests" and f.raw_text == "0"] == ["P4"] * 14
+    assert "partly_granted" in {f.row_code for f in result.findings if f.rule == "P3"}
+
+
+def test_a_value_alone_is_not_a_row_and_is_reported():
+    text = "\n".join(["|---|---|", ROW7.format("（一）予以公开"), "1", ZEROS, ROW7.format("1.属于国家秘密")])
+    result = _requests(text, "markdown_tables")
+    assert {c.row_code for c in result.cells if ROW_FROM_ORDER in c.flags} == {"partly_granted"}
+    assert [(f.rule, f.raw_text, f.source_line) for f in result.findings if f.rule == "P4"] == [("P4", "1", 3)]
+
+
+def test_a_label_above_the_numbers_names_their_row_but_not_against_the_order():
+    in_order = "\n".join(["1.属于国家秘密", "0 0 0 0 0 0 0", "2.其他法律行政法规禁止公开", "3 0 0 0 0 0 3",
+                          "3.危及“三安全一稳定” 0 0 0 0 0 0 0"])
+    result = _requests(in_order, "spaced_text")
+    got = {c.row_code: c.value for c in result.cells if c.col_code == "total"}
+    assert got["refused_prohibited_by_law"] == 3 and not [f for f in result.findings if f.rule == "P4"]
+
+    # The label above "3 … 3" names a row that comes after the next labelled row: the labels
+    # contradict each other, and the numbers are reported instead of placed.
+    against = "\n".join(["1.属于国家秘密 0 0 0 0 0 0 0", "8.属于行政查询事项", "3 0 0 0 0 0 3",
+                         "3.危及“三安全一稳定” 0 0 0 0 0 0 0"])
+    result = _requests(against, "spaced_text")
+    assert "refused_query_matter" not in {c.row_code for c in result.cells}
+    assert {f.raw_text for f in result.findings if f.rule == "P4"} == {"3", "0"}
+
+
+@pytest.mark.parametrize("text", ["-4-", "— 4 —", "- 12 -", "第 3 页", "第3页 共6页", "\f", "  "])
+def test_page_furniture(text):
+    assert is_page_furniture(text)
+
+
+@pytest.mark.parametrize("text", ["4", "0 0 0", "-4", "第二十条 第（一）项"])
+def test_not_page_furniture(text):
+    assert not is_page_furniture(text)
+
+
+def test_spaced_lines_split_labels_from_numbers_and_keep_notes():
+    cells = line_cells(7, "本 30 1 0 0 0 0 31")
+    assert [c.text for c in cells] == ["本", "30", "1", "0", "0", "0", "0", "31"] and {c.line for c in cells} == {7}
+    assert [c.text for c in line_cells(1, "0 1 撤诉 0")] == ["0", "1 撤诉", "0"]
+    assert [c.text for c in line_cells(1, "为 2024 年 1 月")] == ["为", "2024", "年", "1", "月"]
+
+
+def test_flattened_and_prose_sections_are_not_claimed():
+    run_together = [(1, "三、收到和处理政府信息公开申请情况申请人情况自然人一、本年新收政府信息公开申请数量640020470"
+                        "二、上年结转政府信息公开申请数量0000000三、本年度办理结果（一）予以公开270020130")]
+    prose = [(1, "2024 年，市科委未发生政府信息公开收费事项，全年共收到申请 34 件，均已按要求办理完成，并在法定期限内答复。")]
+    for name in ("spaced_text", "markdown_tables", "html_tables"):
+        assert ENCODINGS[name].score(run_together) == 0.0
+        assert ENCODINGS[name].score(prose) == 0.0
+
+
+def test_html_cells_merged_across_columns_are_not_moved():
+    html = "\n".join([
+        "<table>",
+        "<tr><td colspan=2>（一）予以公开</td><td>5</td><td colspan=4>0</td><td>&nbsp;</td><td>6</td></tr>",
+        "</table>"])
+    result = interpret("2021", "requests", ENCODINGS["html_tables"].rows(_lines(html)), "html_tables")
+    row = {c.col_code: c for c in result.cells if c.row_code == "granted"}
+    assert row["natural_person"].value == 5 and row["total"].value == 6 and row["total"].source_line == 2
+    assert row["other_org"].value is None and row["other_org"].raw_text == ""
+    assert all(row[c].value is None and "not_in_source" in row[c].flags
+               for c in ("commercial", "research", "social_org", "legal_service"))
+    assert [(f.rule, f.raw_text) for f in result.findings if f.row_code == "granted"] == [("P1", "0")]
+
+
+def test_html_source_lines_count_lines_of_the_decoded_file():
+    data = (FIDELITY / "sample000_gb18030.htm").read_bytes()
+    lines = decode(data).lines
+    report = parse_report(data, "sample000_gb18030.htm")
+    cell = next(c for c in report.cells if (c.row_code, c.col_code) == ("normative_docs", "total_published"))
+    assert cell.value == 78 and "<TD>78</TD>" in lines[cell.source_line - 1]
+
+
+def test_headings_inside_markup_are_found():
+    html = ("<p><strong>二、</strong>主动公开政府信息情况</p>" + "<td style='x'></td>" * 200 +
+            "<table><tr><td>第二十条第（一）项</td></tr></table>")
+    assert "active" in find_sections(html)
+
+
+def test_each_section_is_read_by_its_own_encoding():
+    report = _report("demo2021_mixed.txt")
+    encodings = {c.section: c.table_encoding for c in report.cells}
+    assert encodings == {"active": "cell_per_line", "requests": "markdown_tables", "appeals": "spaced_text"}
+
+
+@pytest.mark.parametrize("label, row", [
+    ("本年度办 理结果（一）予以公开", "granted"),
+    ("（二）部分公开（区分处理的，只记这一情形，不记其他情形）", "partly_granted"),
+    ("1、信访投诉举报类申请", "not_processed_petition"),
+    ("1. 信访举报投诉类申请", "not_processed_petition"),
+    ("（七）合计", "total_processed"),
+    ("３．危及“三安全一稳定”", "refused_three_security_one_stability"),
+    ("5.要求行政机关确认或重新出", "not_processed_confirmation"),
+    ("办 4.保护第三方合法权益", "refused_third_party"),
+    ("规范性文件", "normative_docs"),
+])
+def test_labels_match_whatever_their_drift(label, row):
+    section = "active" if row == "normative_docs" else "requests"
+    assert index("2021", section).match(label).code == row
+
+
+def test_detect_prefers_no_encoding_over_a_wrong_one():
+    assert detect([(1, "本报告所列数据的统计期限自2021年1月1日起至2021年12月31日止。")]) is None
