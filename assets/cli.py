@@ -24,7 +24,7 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     started = time.perf_counter()
     paths = GongkaiPaths(raw_dir=str(raw_dir), warehouse=str(args.warehouse), state_dir=args.state_dir)
-    with dg.instance_for_test() if args.ephemeral else _instance() as instance:
+    with dg.DagsterInstance.ephemeral() if args.ephemeral else _instance() as instance:
         outcome = run_all(paths, instance, say=lambda line: print(line, file=sys.stderr, flush=True))
     if not outcome.success:
         print(f"gongkai: run failed: {outcome.message}", file=sys.stderr)
@@ -43,6 +43,32 @@ def _run(args: argparse.Namespace) -> int:
           f"findings: {summary['findings']}")
     print("reports by status: " + ", ".join(f"{s} {n}" for s, n in by_status))
     print("findings by rule: " + (", ".join(f"{r} {n}" for r, n in by_rule) or "none"))
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from pipelines.export import ExportError, export
+
+    try:
+        files = export(args.warehouse, args.out, args.format)
+    except ExportError as e:
+        print(f"gongkai: {e}", file=sys.stderr)
+        return 2
+    for f in files:
+        print(f)
+    return 0
+
+
+def _dictionary(args: argparse.Namespace) -> int:
+    from pipelines.warehouse import data_dictionary
+
+    if not Path(args.warehouse).is_file():
+        print(f"gongkai: warehouse not found: {args.warehouse} (run `gongkai run` first)", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(data_dictionary(args.warehouse), encoding="utf-8")
+    print(out)
     return 0
 
 
@@ -77,6 +103,23 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--ephemeral", action="store_true",
                      help="keep no Dagster run history, even when DAGSTER_HOME is set")
     run.set_defaults(handler=_run)
+    export = commands.add_parser(
+        "export", help="write every table of the warehouse to Parquet or CSV files",
+        description="Write every mart, the code tables and reports, facts and findings, one file each named "
+                    "after the table (mart_requests.parquet, …). The warehouse is opened read-only.")
+    export.add_argument("--format", choices=["parquet", "csv"], required=True, help="file format")
+    export.add_argument("--out", required=True, help="folder to write the files to (created if missing)")
+    export.add_argument("--warehouse", default=env_warehouse(),
+                        help="DuckDB file to export (GONGKAI_WAREHOUSE; default data/warehouse.duckdb)")
+    export.set_defaults(handler=_export)
+    dictionary = commands.add_parser(
+        "dictionary", help="write the data dictionary of the warehouse (Markdown)",
+        description="Print every table and column of a published warehouse, with its type and its Chinese and "
+                    "English description, and the codes of the forms, as Markdown.")
+    dictionary.add_argument("--warehouse", default=env_warehouse(),
+                            help="DuckDB file to describe (GONGKAI_WAREHOUSE; default data/warehouse.duckdb)")
+    dictionary.add_argument("--out", default="docs/data-dictionary.md", help="file to write (default %(default)s)")
+    dictionary.set_defaults(handler=_dictionary)
     args = parser.parse_args(argv)
     return args.handler(args)
 

@@ -28,7 +28,7 @@ REFRESH_JOB = "refresh_year"
 def _keys(partitioned: bool) -> list[dg.AssetKey]:
     """Keys of the assets partitioned by year (or of the others, but for the index)."""
     return [key for a in ASSETS for key in a.keys
-            if (a.partitions_def is not None) == partitioned and a is not ingest.raw_file_index]
+            if (a.partitions_def is not None) == partitioned and key != ingest.raw_file_index.key]
 
 
 refresh_year = dg.define_asset_job(REFRESH_JOB, selection=dg.AssetSelection.all(),

@@ -52,7 +52,8 @@ def raw_report_files(context: dg.AssetExecutionContext, raw_file_index: pl.DataF
                                       kinds={"polars"}, is_required=False),
     },
 )
-def parse_reports(context: dg.AssetExecutionContext, raw_report_files: pl.DataFrame, paths: GongkaiPaths):
+def parse_reports(context: dg.AssetExecutionContext, raw_report_files: pl.DataFrame, raw_file_index: pl.DataFrame,
+                  paths: GongkaiPaths):
     """Decode each file, find its sections and tables, and read every cell into the form's codes, on
     every core. Bytes parsed before are not parsed again; when nothing about the year changed since its
     last materialisation, nothing is materialised and the steps after this one are skipped."""
@@ -69,7 +70,8 @@ def parse_reports(context: dg.AssetExecutionContext, raw_report_files: pl.DataFr
             rate = done / max(now - started, 1e-9)
             context.log.info(f"{year}: parsed {done}/{all_files} new files ({rate:.0f} files/s)")
 
-    result = store.ingest(raw_report_files, year, progress=progress)
+    # The whole index, not only this year's files: a file that left this year supersedes its version here.
+    result = store.ingest(raw_file_index, year, progress=progress)
     context.log.info(f"{year}: {total} files, {result.parsed} parsed now, {total - result.parsed} known by their bytes "
                      f"({time.perf_counter() - started:.1f} s)")
     frames = store.frames(year)

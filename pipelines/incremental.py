@@ -265,10 +265,13 @@ class Store:
             return set()
         return set(pl.scan_parquet(files).select("report_id").collect()["report_id"])
 
-    def ingest(self, files: pl.DataFrame, partition: str, workers: int | None = None,
+    def ingest(self, index: pl.DataFrame, partition: str, workers: int | None = None,
                progress: Progress | None = None, now: datetime | None = None) -> Ingested:
-        """Parse the files of one partition (index rows) whose bytes are new, and record their versions."""
-        files = files.filter(pl.col("partition") == partition)
+        """Parse the files of one partition (rows of `index`) whose bytes are new, and record their
+        versions. A file of this partition that now belongs to another (its new bytes name another
+        year) has its new version recorded too, so that the version here is superseded now; the new one
+        joins its partition's frames when that partition has parsed it."""
+        files = index.filter(pl.col("partition") == partition)
         with self._lock(f"partition-{partition}"):
             known = self.parsed_ids(partition)
             todo = files.filter(~pl.col("report_id").is_in(list(known))).unique("report_id", keep="first",
@@ -280,7 +283,9 @@ class Store:
                 progress(files.height, files.height)
             with self._lock("catalog"):
                 catalog = self.catalog()
-                updated = apply_versions(catalog, files, now or datetime.now(UTC))
+                here = catalog.filter(pl.col("superseded_by").is_null() & (pl.col("partition") == partition))
+                moved = index.filter(pl.col("partition") != partition).join(here, on="source_file", how="semi")
+                updated = apply_versions(catalog, pl.concat([files, moved]), now or datetime.now(UTC))
                 changed = not updated.equals(catalog.sort("source_file", "ingested_at", "sha256"))
                 if changed:
                     self.root.mkdir(parents=True, exist_ok=True)
@@ -302,7 +307,7 @@ class Store:
         duplicate = current & pl.col("first_file").is_not_null() & (pl.col("first_file") != pl.col("source_file"))
         reports = (
             versions.select("source_file", "report_id", "ingested_at", *SUPERSEDED_SCHEMA)
-            .join(parsed, on="report_id", how="left")
+            .join(parsed, on="report_id", how="inner")  # versions recorded but not parsed yet join later
             .join(first, on="report_id", how="left")
             .with_columns(
                 duplicate_of=pl.when(duplicate).then(pl.col("first_file")),
