@@ -1,46 +1,179 @@
 """Publishing the DuckDB warehouse: built in a private file, swapped in whole when it is complete.
 
-An analyst who has the published file open keeps reading the old one until the swap (a rename keeps
-the open file alive), and a run that fails before the swap leaves the published file as it was.
+The published file is never written in place. A run builds every table in a private file beside it
+(same folder, so the rename is atomic), and `os.replace` swaps it in only when the build and its checks
+have succeeded. An analyst who has the published file open read-only keeps reading the old file (a
+rename leaves an open file alive) and sees the new one on the next connect; a run that fails leaves the
+published file exactly as it was, and its private file is removed.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from contextlib import closing
+import re
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
+from . import dictionary, marts
+
 # Extra build steps: each gets the open connection of the private file before it is published.
 BuildStep = Callable[[duckdb.DuckDBPyConnection], None]
 
+CONTRACT_TABLES = tuple(d.name for d in dictionary.CONTRACT)
+DIMENSION_TABLES = tuple(d.name for d in dictionary.DIMENSIONS)
+MART_TABLES = tuple(marts.MARTS)
+ALL_TABLES = CONTRACT_TABLES + DIMENSION_TABLES + MART_TABLES
 
-def publish(path: str | Path, tables: dict[str, pl.DataFrame], steps: list[BuildStep] = ()) -> Path:
-    """Write `tables` (name -> frame) and run `steps` in a new private file, then swap it in."""
+
+def table_docs() -> list[dictionary.TableDoc]:
+    """The description of every warehouse table: the source of its comments and of the data dictionary."""
+    return [*dictionary.CONTRACT, *dictionary.DIMENSIONS, *(m.doc for m in marts.MARTS.values())]
+
+
+def _write_tables(con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame]) -> None:
+    for name, frame in tables.items():
+        con.register("_frame", frame.to_arrow())
+        con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _frame')  # name: ours, not input
+        con.unregister("_frame")
+
+
+def build_dimensions(con: duckdb.DuckDBPyConnection) -> None:
+    _write_tables(con, dictionary.dimension_tables())
+
+
+def comment_tables(con: duckdb.DuckDBPyConnection) -> None:
+    dictionary.apply_comments(con, table_docs())
+
+
+# What turns the three contract tables into the published warehouse, in order.
+WAREHOUSE_STEPS: tuple[BuildStep, ...] = (build_dimensions, marts.build_marts, comment_tables)
+
+
+@dataclass
+class Staged:
+    """A complete warehouse in its private file, not yet published."""
+
+    path: Path  # where it will be published
+    private: Path
+    published: bool = field(default=False)
+
+    def read(self, table: str) -> pl.DataFrame:
+        return query(self.private, f'SELECT * FROM "{table}"')  # table: one of ours
+
+    def publish(self) -> Path:
+        """Swap the private file in for the published one, atomically."""
+        # A WAL beside the published name belongs to no file of ours (we never write the published file
+        # in place); DuckDB would replay it into the new file on the next open.
+        _wal(self.path).unlink(missing_ok=True)
+        os.replace(self.private, self.path)
+        _fsync_dir(self.path.parent)
+        self.published = True
+        return self.path
+
+
+@contextmanager
+def staged(path: str | Path, tables: dict[str, pl.DataFrame], steps: Sequence[BuildStep] = ()) -> Iterator[Staged]:
+    """Write `tables` (name -> frame) and run `steps` in a new private file; yield it, closed, to be
+    checked and published. Whatever is not published, on success or failure, is removed on exit."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned(path)
     private = path.with_name(f".{path.name}.{os.getpid()}.building")
-    private.unlink(missing_ok=True)
+    _discard(private)
+    build = Staged(path, private)
     try:
         with closing(duckdb.connect(str(private))) as con:
-            for name, frame in tables.items():
-                con.register("_frame", frame.to_arrow())
-                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _frame')  # name: ours, not input
-                con.unregister("_frame")
+            _write_tables(con, tables)
             for step in steps:
                 step(con)
             con.execute("CHECKPOINT")
-        os.replace(private, path)
+        with open(private, "rb") as f:  # on disk before it can be swapped in
+            os.fsync(f.fileno())
+        yield build
     finally:
-        private.unlink(missing_ok=True)
-        Path(str(private) + ".wal").unlink(missing_ok=True)
-    return path
+        if not build.published:
+            _discard(private)
+
+
+def publish(path: str | Path, tables: dict[str, pl.DataFrame], steps: Sequence[BuildStep] = ()) -> Path:
+    """Write `tables` and run `steps` in a new private file, then swap it in."""
+    with staged(path, tables, steps) as build:
+        return build.publish()
 
 
 def query(path: str | Path, sql: str, params: list | None = None) -> pl.DataFrame:
-    """Run one read-only query against the published warehouse."""
+    """Run one read-only query against a warehouse file."""
     with closing(duckdb.connect(str(path), read_only=True)) as con:
         return pl.from_arrow(con.sql(sql, params=params or None).to_arrow_table())
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    rows: int
+    columns: list[tuple[str, str, str | None]]  # name, DuckDB type, comment
+    preview: pl.DataFrame
+
+
+def describe(path: str | Path, tables: Sequence[str], preview_rows: int = 10) -> dict[str, TableInfo]:
+    """Row count, columns (with types and comments) and the first rows of each table, in one connection."""
+    out = {}
+    with closing(duckdb.connect(str(path), read_only=True)) as con:
+        for table in tables:
+            columns = con.sql("SELECT column_name, data_type, comment FROM duckdb_columns() "
+                              "WHERE schema_name = 'main' AND table_name = ? ORDER BY column_index",
+                              params=[table]).fetchall()
+            # The table name is one of ours.
+            rows = con.sql(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
+            preview = pl.from_arrow(con.sql(f'SELECT * FROM "{table}" LIMIT ?', params=[preview_rows]).to_arrow_table())
+            out[table] = TableInfo(rows, columns, preview)
+    return out
+
+
+def _wal(path: Path) -> Path:
+    return Path(str(path) + ".wal")
+
+
+def _discard(private: Path) -> None:
+    private.unlink(missing_ok=True)
+    _wal(private).unlink(missing_ok=True)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # a platform without directory handles
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_abandoned(path: Path) -> None:
+    """Private files of builds whose process is gone (killed before its clean-up could run)."""
+    pattern = re.compile(rf"^\.{re.escape(path.name)}\.(\d+)\.building$")
+    for candidate in path.parent.glob(f".{path.name}.*.building"):
+        m = pattern.match(candidate.name)
+        if m and not _alive(int(m.group(1))):
+            _discard(candidate)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def data_dictionary(path: str | Path) -> str:
+    """The data dictionary (Markdown) of a published warehouse: its tables, columns, types and comments."""
+    with closing(duckdb.connect(str(path), read_only=True)) as con:
+        return dictionary.render_markdown(con, table_docs())

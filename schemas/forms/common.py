@@ -23,6 +23,13 @@ GROUPS = {
     "not_processed": "（五）不予处理",
     "other": "（六）其他处理",
 }
+GROUPS_EN = {
+    "results": "Results of this year's requests",
+    "refused": "Refused",
+    "unable": "Unable to provide",
+    "not_processed": "Not processed",
+    "other": "Other handling",
+}
 
 REQUEST_HEAD_ROWS = (
     Row("received", "一、本年新收政府信息公开申请数量", "New requests received this year"),
@@ -74,6 +81,7 @@ def requests_section(other_rows: tuple[Row, ...]) -> Section:
         rows=REQUEST_HEAD_ROWS + other_rows + REQUEST_TAIL_ROWS,
         columns=REQUEST_COLUMNS,
         groups=GROUPS,
+        groups_en=GROUPS_EN,
     )
 
 
@@ -92,10 +100,12 @@ APPEALS = Section(
     title_en="Administrative reviews and lawsuits about disclosure",
     rows=(
         Row("review", "行政复议", "Administrative review"),
-        Row("suit_direct", "未经复议直接起诉", "Lawsuit without prior review"),
-        Row("suit_after_review", "复议后起诉", "Lawsuit after review"),
+        Row("suit_direct", "未经复议直接起诉", "Lawsuit without prior review", group="litigation"),
+        Row("suit_after_review", "复议后起诉", "Lawsuit after review", group="litigation"),
     ),
     columns=APPEAL_COLUMNS,
+    groups={"litigation": "行政诉讼"},
+    groups_en={"litigation": "Administrative litigation"},
 )
 
 

@@ -96,6 +96,7 @@ class Section:
     rows: tuple[Row, ...]
     columns: tuple[Column, ...]
     groups: dict[str, str] = field(default_factory=dict)  # group code -> heading label
+    groups_en: dict[str, str] = field(default_factory=dict)  # group code -> heading in English
 
     def row(self, code: str) -> Row:
         return next(r for r in self.rows if r.code == code)
