@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from schemas.forms import FORMS, Section
 
-from . import values
+from . import splitting, values
 from .encodings import RawCell, RawRow
 from .labels import LabelIndex, index, key
 from .model import Cell, Finding
@@ -214,6 +214,12 @@ def _width(cells: list[RawCell], widths: set[int]) -> int:
 def _place(section: Section, row_code: str, cells: list[RawCell], encoding: str, out: SectionCells,
            extra_flags: tuple[str, ...] = ()) -> None:
     columns = section.columns_of(row_code)
+    if any(values.UNSPLIT in c.flags for c in cells):
+        # Digits the encoding could not cut into cells: no column is justified for any of them.
+        unsplit, findings = splitting.unsplit_cells(section, row_code, cells, encoding)
+        out.cells.extend(unsplit)
+        out.findings.extend(findings)
+        return
     k = len(cells)
     # More cells than columns: blank cells at the ends are layout (placeholders of merged labels).
     while len(cells) > len(columns) and values.kind(cells[0].text) == "blank":
@@ -268,11 +274,12 @@ def _unplaced(section: str, row_code: str | None, cells: list[RawCell], rule: st
 
 def _appeals(section: Section, rows: list[RawRow], encoding: str) -> SectionCells:
     """四: fifteen numbers, in the order review, suit_direct, suit_after_review, each upheld … total.
-    Rows labelled with 复议/起诉 and five numbers each are read by their labels instead."""
+    Rows labelled with 复议/起诉 and five numbers each are read by their labels instead; otherwise the
+    one row of fifteen numbers, or all the section's numbers when they are fifteen in all."""
     out = SectionCells()
     ix = index_appeals(section)
     labelled: dict[str, list[RawCell]] = {}
-    stream: list[RawCell] = []
+    value_rows: list[list[RawCell]] = []
     for row in rows:
         labels, cells = _split(row)
         if not any(values.kind(c.text) == "value" for c in cells):
@@ -284,12 +291,21 @@ def _appeals(section: Section, rows: list[RawRow], encoding: str) -> SectionCell
         code = next((ix[key(c.text)] for c in reversed(labels) if key(c.text) in ix), None)
         if code and len(cells) == len(section.columns) and code not in labelled:
             labelled[code] = cells
-        stream.extend(cells)
+        value_rows.append(cells)
     width = len(section.columns)
+    all_values = width * len(section.rows)
+    stream = [c for cells in value_rows for c in cells]
+    full = [cells for cells in value_rows if len(cells) == all_values]
     if len(labelled) == len(section.rows):
         by_row = labelled
-    elif len(stream) == width * len(section.rows):
-        by_row = {r.code: stream[i * width:(i + 1) * width] for i, r in enumerate(section.rows)}
+    elif len(stream) == all_values or len(full) == 1:
+        # Numbers outside the one full row stand under no label of this table: reported, not used.
+        used = stream if len(stream) == all_values else full[0]
+        others = [c for c in stream if not any(c is u for u in used)]
+        out.findings.extend(_unplaced(section.code, None, others, UNASSIGNED,
+                                      "复议诉讼表之外的数值，无法确定其位置",
+                                      "a value outside the row of the appeals table; its place cannot be determined"))
+        by_row = {r.code: used[i * width:(i + 1) * width] for i, r in enumerate(section.rows)}
     else:
         if stream:
             out.findings.extend(_unplaced(section.code, None, stream, UNPLACED,

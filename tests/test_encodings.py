@@ -99,6 +99,14 @@ def test_a_label_above_the_numbers_names_their_row_but_not_against_the_order():
     assert {f.raw_text for f in result.findings if f.rule == "P4"} == {"3", "0"}
 
 
+def test_the_row_of_fifteen_appeal_numbers_is_read_and_a_stray_number_reported():
+    text = "\n".join(["行政复议 行政诉讼", "2 1 0 1 4 1 0 0 0 1 0 0 1 0 1", "全年共收到行政复议申请 4"])
+    result = interpret("2021", "appeals", ENCODINGS["spaced_text"].rows(_lines(text)), "spaced_text")
+    got = {(c.row_code, c.col_code): c.value for c in result.cells}
+    assert got[("review", "total")] == 4 and got[("suit_after_review", "other")] == 1 and len(got) == 15
+    assert [(f.rule, f.raw_text, f.source_line) for f in result.findings] == [("P4", "4", 3)]
+
+
 @pytest.mark.parametrize("text", ["-4-", "— 4 —", "- 12 -", "第 3 页", "第3页 共6页", "\f", "  "])
 def test_page_furniture(text):
     assert is_page_furniture(text)

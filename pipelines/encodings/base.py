@@ -51,6 +51,14 @@ def content(lines: list[Line]) -> list[Line]:
 _PAGE_NUMBER = re.compile(r"^[-—–－~]+\s*\d{1,4}\s*[-—–－~]+$|^第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?$")
 
 
+_MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")  # a tag, not an autolink <http://…>
+
+
+def has_markup(text: str) -> bool:
+    """HTML tags on the line: the line belongs to the HTML encoding, whatever its tabs or spaces."""
+    return bool(_MARKUP.search(text))
+
+
 def is_page_furniture(text: str) -> bool:
     t = text.replace("\f", "").strip()
     return not t or bool(_PAGE_NUMBER.match(t))

@@ -3,12 +3,8 @@ long for its line wrapped onto the next line without the tab (samples 000, 002, 
 
 from __future__ import annotations
 
-import re
-
 from .. import values
-from .base import Line, RawCell, RawRow, content
-
-_MARKUP = re.compile(r"^\s*<[^>]*>\s*$")  # an indented HTML tag is not a cell
+from .base import Line, RawCell, RawRow, content, has_markup
 
 
 class CellPerLine:
@@ -19,7 +15,7 @@ class CellPerLine:
         if not body:
             return 0.0
         tabbed = sum(1 for _, t in body if t.startswith("\t") and "\t" not in t[1:].rstrip("\t")
-                     and not _MARKUP.match(t))
+                     and not has_markup(t))
         return tabbed / len(body)
 
     def rows(self, lines: list[Line]) -> list[RawRow]:

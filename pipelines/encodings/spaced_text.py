@@ -11,7 +11,7 @@ inside a table are dropped.
 from __future__ import annotations
 
 from .. import values
-from .base import Line, RawCell, RawRow, is_page_furniture
+from .base import Line, RawCell, RawRow, has_markup, is_page_furniture
 
 LONG_LINE = 100  # longer lines are prose, or cells run together without spaces: not this encoding
 SHORT_TEXT = 40  # a line of text no longer than this can be a label
@@ -51,8 +51,7 @@ def line_cells(number: int, text: str, outside_table: bool = False) -> RawRow:
 def is_table_line(text: str) -> bool:
     """Lines this encoding can be asked to read: no tabs, pipes or markup, not a long run of text."""
     t = text.strip()
-    return bool(t) and len(t) <= LONG_LINE and "\t" not in text and "|" not in t and not (
-        t.startswith("<") and t.endswith(">"))
+    return bool(t) and len(t) <= LONG_LINE and "\t" not in text and "|" not in t and not has_markup(t)
 
 
 def line_kind(text: str) -> str:

@@ -3,7 +3,7 @@ shift position from row to row (sample 003)."""
 
 from __future__ import annotations
 
-from .base import Line, RawCell, RawRow, content
+from .base import Line, RawCell, RawRow, content, has_markup
 
 
 class TabRows:
@@ -13,7 +13,8 @@ class TabRows:
         body = content(lines)
         if not body:
             return 0.0
-        return sum(1 for _, t in body if sum(1 for f in t.split("\t") if f.strip()) >= 2) / len(body)
+        return sum(1 for _, t in body
+                   if sum(1 for f in t.split("\t") if f.strip()) >= 2 and not has_markup(t)) / len(body)
 
     def rows(self, lines: list[Line]) -> list[RawRow]:
         rows = []
