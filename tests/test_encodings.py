@@ -155,6 +155,22 @@ def test_html_source_lines_count_lines_of_the_decoded_file():
     assert cell.value == 78 and "<TD>78</TD>" in lines[cell.source_line - 1]
 
 
+def test_a_report_in_one_big_table_is_read_section_by_section():
+    page = "\n".join([
+        "<html><body><table>",
+        "<tr><td colspan=4>二、主动公开政府信息情况</td></tr>",
+        "<tr><td colspan=4>第二十条第（一）项</td></tr>",
+        "<tr><td>信息内容</td><td>本年制发件数</td><td>本年废止件数</td><td>现行有效件数</td></tr>",
+        "<tr><td>规章</td><td>1</td><td>0</td><td>11</td></tr>",
+        "<tr><td colspan=4>三、收到和处理政府信息公开申请情况</td></tr>",
+        "<tr><td>申请人情况</td><td>自然人</td></tr>",
+        "</table></body></html>"])
+    report = parse_report(page.encode(), "one_table.html")
+    rules = {c.col_code: (c.value, c.source_line) for c in report.cells if c.row_code == "rules"}
+    assert rules == {"issued": (1, 5), "repealed": (0, 5), "in_force": (11, 5)}
+    assert report.table_encoding == "html_tables"
+
+
 def test_headings_inside_markup_are_found():
     html = ("<p><strong>二、</strong>主动公开政府信息情况</p>" + "<td style='x'></td>" * 200 +
             "<table><tr><td>第二十条第（一）项</td></tr></table>")

@@ -48,10 +48,15 @@ class _Reader(HTMLParser):
         elif tag == "table":
             self._flush_loose()
             self.tables += 1
-        elif tag == "tr" and self.tables:
-            self._end_row()
-            self.row = []
-        elif tag in ("td", "th") and self.tables:
+        elif tag in ("tr", "td", "th"):
+            # A section can start inside a table whose <table> tag came before its heading.
+            if not self.tables:
+                self._flush_loose()
+                self.tables = 1
+            if tag == "tr":
+                self._end_row()
+                self.row = []
+                return
             self._end_cell()
             if self.row is None:
                 self.row = []
