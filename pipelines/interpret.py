@@ -1,8 +1,11 @@
 """Rows of raw cells to the form's cells: which row a label names, which column a value stands in.
 
 The same for every table encoding: an encoding only cuts text into rows of cells, and this module
-knows the form. A value is placed in a column only where its position justifies it; every placement
-that had to be inferred is flagged, and a value that cannot be placed is reported, never moved.
+knows the form. A row of values belongs to the form row its label names (on the row itself, or on the
+label lines just above it, as text taken from PDFs has it); a row whose label cannot be read is placed
+only where the form's fixed row order leaves exactly one place for it. A value is placed in a column
+only where its position justifies it; every placement that had to be inferred is flagged, and a value
+that cannot be placed is reported, never moved.
 """
 
 from __future__ import annotations
@@ -81,27 +84,25 @@ def _data_rows(section: Section, rows: list[RawRow], ix: LabelIndex) -> list[_Da
     named by the label lines since the previous data row (text taken from PDFs puts labels above
     their numbers and wraps them over lines)."""
     data: list[_DataRow] = []
-    pending: str | None = None
     block: list[str] = []  # the label lines since the previous data row
     for row in rows:
         labels, cells = _split(row)
         has_number = any(values.kind(c.text) == "value" for c in cells)
         if not has_number and _is_header(section, labels):
-            pending, block = None, []
+            block = []
             continue
         code = _match(ix, labels)
         if not has_number and not (code and cells):
             # Text outside the table is no evidence of which row comes next.
-            inside = [c for c in labels if not c.outside_table]
+            inside = "".join(c.text for c in labels if not c.outside_table)
             if inside:
-                block.append("".join(c.text for c in inside))
-                pending = _match(ix, inside) or pending
+                block.append(inside)
             continue
         own = code is not None
         if code is None:
-            code = pending or _match_text(ix, "".join(block))
+            code = _match_wrapped(ix, block, "".join(c.text for c in labels))
         data.append(_DataRow(cells, code, own))
-        pending, block = None, []
+        block = []
     return data
 
 
@@ -112,13 +113,19 @@ def _match(ix: LabelIndex, labels: list[RawCell]) -> str | None:
         if m:
             code = m.code
     if code is None and len(labels) > 1:
-        code = _match_text(ix, "".join(c.text for c in labels))
+        m = ix.match("".join(c.text for c in labels))
+        code = m.code if m else None
     return code
 
 
-def _match_text(ix: LabelIndex, text: str) -> str | None:
-    m = ix.match(text) if text else None
-    return m.code if m else None
+def _match_wrapped(ix: LabelIndex, block: list[str], own: str) -> str | None:
+    """The row the label lines above a data row name: the best match of one line, or of the lines
+    joined (a label wrapped over lines, its tail perhaps on the data row itself), so that the head
+    "2.其他" of a wrapped "2.其他法律行政法规禁止公开" is not taken for "3.其他"."""
+    joined = "".join(block)
+    candidates = [*block, joined, joined + own] if block else []
+    matches = [m for m in map(ix.match, candidates) if m]
+    return max(matches, key=lambda m: m.score).code if matches else None
 
 
 def _align(section: Section, data: list[_DataRow], out: SectionCells):

@@ -17,7 +17,7 @@ from .encodings import Line
 HEADINGS: dict[str, tuple[re.Pattern, tuple[str, ...]]] = {
     "active": (re.compile(r"主动公开政府信息(?:的)?情况"), ("第二十条", "信息内容", "规章")),
     "requests": (re.compile(r"收到和处理政府信息公开申请(?:的)?情况"), ("申请人", "自然人", "本年新收")),
-    "appeals": (re.compile(r"行政(?:法)?复议\s*[、，,和及]?\s*行政诉讼(?:的)?情况"), ("复议", "维持", "维护")),
+    "appeals": (re.compile(r"行政(?:法)?复议\s*[、，,和及]?\s*(?:提起)?行政诉讼(?:的)?情况"), ("复议", "维持", "维护")),
     "problems": (re.compile(r"存在的主要问题"), ()),
     "other": (re.compile(r"其他需要报告的事项"), ()),
 }

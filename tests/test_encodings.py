@@ -107,6 +107,17 @@ def test_the_row_of_fifteen_appeal_numbers_is_read_and_a_stray_number_reported()
     assert [(f.rule, f.raw_text, f.source_line) for f in result.findings] == [("P4", "4", 3)]
 
 
+@pytest.mark.parametrize("wrapped", [["2.其他", "法律行政法规禁止公开", "3 0 0 0 0 0 3"],
+                                     ["2.其他", "法律行政法规禁止公开 3 0 0 0 0 0 3"],
+                                     ["2.其他法律", "行政法规禁止", "公开", "3 0 0 0 0 0 3"]])
+def test_a_label_wrapped_over_lines_is_read_whole(wrapped):
+    text = "\n".join(["1.属于国家秘密 0 0 0 0 0 0 0", *wrapped, "3.危及“三安全一稳定” 0 0 0 0 0 0 0"])
+    result = _requests(text, "spaced_text")
+    got = {c.row_code: c.value for c in result.cells if c.col_code == "total"}
+    assert got["refused_prohibited_by_law"] == 3 and "other_misc" not in got
+    assert not [f for f in result.findings if f.rule in ("P2", "P4")]
+
+
 @pytest.mark.parametrize("text", ["-4-", "— 4 —", "- 12 -", "第 3 页", "第3页 共6页", "\f", "  "])
 def test_page_furniture(text):
     assert is_page_furniture(text)
