@@ -163,7 +163,7 @@ def _align(section: Section, data: list[_DataRow], out: SectionCells):
         j = i
         while j < len(data) and data[j].code is None:
             j += 1
-        placed.extend(_by_order(section, data, i, j, anchors, taken, out))
+        placed.extend(_by_order(section, order, data, (i, j), anchors, taken, out))
         i = j
     return sorted(placed)
 
@@ -178,17 +178,19 @@ def _in_order(labelled: list[tuple[int, int, int]]) -> set[int]:
     return set(max(best, key=lambda b: b[0], default=(0, []))[1])
 
 
-def _by_order(section: Section, data: list[_DataRow], start: int, end: int, anchors: set[int],
-              taken: set[str], out: SectionCells):
-    """Unlabelled data rows start..end-1 placed in the free form rows between the anchors around
-    them, when each fits its row; otherwise each is reported."""
-    before = start - 1
-    after = end
+def _by_order(section: Section, order: dict[str, int], data: list[_DataRow], span: tuple[int, int],
+              anchors: set[int], taken: set[str], out: SectionCells):
+    """Unlabelled data rows span[0]..span[1]-1 placed in the free form rows between the anchors
+    around them, when each fits its row; otherwise each is reported."""
+    start, end = span
+    before, after = start - 1, end
+    # Only anchors bound a run: next to a row whose label broke the order, no place is certain.
     bounded = (before < 0 or before in anchors) and (after >= len(data) or after in anchors)
-    lo = section.rows.index(section.row(data[before].code)) if before >= 0 else -1
-    hi = section.rows.index(section.row(data[after].code)) if after < len(data) else len(section.rows)
+    lo = order[data[before].code] if before >= 0 else -1
+    hi = order[data[after].code] if after < len(data) else len(section.rows)
     slots = [r.code for r in section.rows[lo + 1:hi] if r.code not in taken]
     widths = {len(section.columns_of(c)) for c in slots}
+    # A row of numbers no slot is wide enough for (a stray number) is not a row of this table.
     run = [k for k in range(start, end) if _width(data[k].cells, widths) in widths]
     for k in range(start, end):
         if k not in run:
