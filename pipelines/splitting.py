@@ -1,0 +1,299 @@
+"""Cutting run-together digits into cells, where the report's own identities allow exactly one cut.
+
+Text flattened from a web page runs the cells of a table row together after its label
+(一、本年新收政府信息公开申请数量640020470). A *cut* says where each number ends. Numbers are written
+without leading zeros (zero is "0"), and a space the source kept is always a boundary, so the digits
+alone often allow a single cut ("000" into three cells). Where they allow several, the hard identities
+of the form decide: each row's own (I3: the total is the sum of the applicant columns; T4) first, then
+those across rows (I1, I2: per column), searched over all the runs of a table together, since what one
+row leaves open a column sum may settle. A run is cut only when exactly one cut survives; otherwise it
+stays whole and is reported. Nothing here ever picks the likeliest of several cuts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from schemas.forms import Identity, Section
+
+from .model import Cell, Finding
+from .values import UNSPLIT
+
+RULE = "P6"  # run-together digits that no cut, or more than one, fits
+# Bounds on the search, so that a pathological run costs a finding, not the run of the pipeline:
+# DFS steps spent cutting one run, cuts of one run kept, and partial sums kept by the joint search.
+MAX_STEPS = 100_000
+MAX_CUTS = 2_000
+MAX_STATES = 100_000
+MANY = MAX_CUTS + 1  # the count of fitting cuts when the search gave up: "more than we looked at"
+
+
+@dataclass(frozen=True)
+class Run:
+    """Digits that hold the cells of one or more consecutive rows (四 often gives all fifteen numbers
+    of its three rows in one run). `text` is folded to ASCII; spaces in it are boundaries."""
+
+    rows: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class Piece:
+    start: int  # offsets in Run.text
+    end: int
+    cut: bool  # the source ran this number together with a neighbour
+
+
+@dataclass(frozen=True)
+class Cut:
+    pieces: tuple[tuple[Piece, ...], ...] | None  # per row of the run; None unless exactly one cut fits
+    fits: int  # how many cuts fit: 0, 1, or more (MANY when the search gave up)
+
+
+Candidate = tuple[tuple[Piece, ...], ...]
+
+
+def cut_runs(section: Section, identities: Iterable[Identity], runs: list[Run]) -> list[Cut]:
+    """One Cut per run, deciding all the runs of one table together."""
+    hard = [i for i in identities if i.section == section.code and getattr(i, "relation", "=") == "="
+            and getattr(i, "severity", "error") == "error"]
+    by_row = [i for i in hard if i.over == "row"]
+    by_col = [i for i in hard if i.over == "col"]
+    found = [_candidates(section, by_row, run) for run in runs]
+    # A run whose search gave up has an incomplete list of cuts: it must not settle any other run.
+    kept = _joint(section, by_col, runs, [[] if gave_up else c for c, gave_up in found])
+    cuts = []
+    for (candidates, gave_up), survivors in zip(found, kept):
+        if gave_up:
+            cuts.append(Cut(None, MANY))
+        elif len(survivors) == 1:
+            cuts.append(Cut(survivors[0], 1))
+        else:
+            cuts.append(Cut(None, len(survivors)))
+    return cuts
+
+
+# --- one run -----------------------------------------------------------------------------------------
+
+
+def _chunks(text: str) -> list[tuple[int, int]]:
+    out, start = [], None
+    for i, ch in enumerate(text + " "):
+        if ch.isspace():
+            if start is not None:
+                out.append((start, i))
+                start = None
+        elif start is None:
+            start = i
+    return out
+
+
+def _number_ends(text: str, p: int, end: int) -> list[int]:
+    """Where a number starting at p may end within text[:end]: an optional sign, 0 or digits without
+    a leading zero, and an optional fraction. A number never ends right before a '.'."""
+    q = p
+    if q < end and text[q] in "+-":
+        q += 1
+    if q >= end or not text[q].isdigit():
+        return []
+    if text[q] == "0":
+        int_ends = [q + 1]
+    else:
+        stop = q
+        while stop < end and text[stop].isdigit():
+            stop += 1
+        int_ends = list(range(q + 1, stop + 1))
+    ends = []
+    for e in int_ends:
+        if e < end and text[e] == ".":
+            f = e + 1
+            while f < end and text[f].isdigit():
+                f += 1
+                if f >= end or text[f] != ".":
+                    ends.append(f)
+        else:
+            ends.append(e)
+    return ends
+
+
+def _candidates(section: Section, by_row: list[Identity], run: Run) -> tuple[list[Candidate], bool]:
+    """The cuts of one run, and whether the search gave up. When the digits allow one cut only, it is
+    the cut whatever the identities say (the validators report a broken identity); when they allow
+    several, only those that satisfy the row identities are kept."""
+    widths = [len(section.columns_of(r)) for r in run.rows]
+    columns = [section.columns_of(r) for r in run.rows]
+    chunks = _chunks(run.text)
+    if not chunks or sum(widths) == 0:
+        return [], False
+    found, gave_up = _search(run.text, chunks, widths, None, 2)
+    if len(found) < 2 and not gave_up:
+        return found, False
+    found, gave_up = _search(run.text, chunks, widths,
+                             lambda k, numbers: _row_holds(by_row, columns[k], numbers), MAX_CUTS)
+    return found, gave_up or len(found) >= MAX_CUTS
+
+
+def _search(text: str, chunks: list[tuple[int, int]], widths: list[int], row_ok, limit: int):
+    """Depth-first over where each number ends, checking each row as it completes. Returns the cuts
+    found (at most `limit`) and whether the step budget ran out first."""
+    found: list[Candidate] = []
+    pieces: list[Piece] = []
+    total = sum(widths)
+    completes = {sum(widths[:k + 1]): k for k in range(len(widths))}  # numbers so far -> row completed
+    # Characters in the chunks after chunk i, for the bound below.
+    after = [sum(e - s for s, e in chunks[i + 1:]) for i in range(len(chunks))]
+    steps = 0
+
+    def fillable(ci: int, p: int, numbers_left: int) -> bool:
+        # Every chunk still ahead needs a number, and every number a character.
+        if ci == len(chunks):
+            return numbers_left == 0
+        return len(chunks) - ci <= numbers_left <= chunks[ci][1] - p + after[ci]
+
+    def walk(ci: int, p: int) -> bool:  # False: stop the whole search
+        nonlocal steps
+        n = len(pieces)
+        if n == total:
+            found.append(_by_rows(pieces, widths))
+            return len(found) < limit
+        start, end = chunks[ci]
+        for e in _number_ends(text, p, end):
+            steps += 1
+            if steps > MAX_STEPS:
+                return False
+            nxt, q = (ci + 1, chunks[ci + 1][0] if ci + 1 < len(chunks) else end) if e == end else (ci, e)
+            if not fillable(nxt, q, total - n - 1):
+                continue
+            pieces.append(Piece(p, e, not (p == start and e == end)))
+            k = completes.get(n + 1)
+            if row_ok is None or k is None or row_ok(k, [_value(text, pc) for pc in pieces[n + 1 - widths[k]:]]):
+                if not walk(nxt, q):
+                    pieces.pop()
+                    return False
+            pieces.pop()
+        return True
+
+    if fillable(0, chunks[0][0], total):
+        walk(0, chunks[0][0])
+    return found, steps > MAX_STEPS
+
+
+def _by_rows(pieces: list[Piece], widths: list[int]) -> Candidate:
+    out, i = [], 0
+    for w in widths:
+        out.append(tuple(pieces[i:i + w]))
+        i += w
+    return tuple(out)
+
+
+def _value(text: str, piece: Piece) -> Decimal:
+    return Decimal(text[piece.start:piece.end])
+
+
+def _row_holds(identities: list[Identity], columns: tuple[str, ...], numbers: list[Decimal]) -> bool:
+    at = dict(zip(columns, numbers))
+    for identity in identities:
+        if all(c in at for c in identity.lhs + identity.rhs):
+            if sum(at[c] for c in identity.lhs) != sum(at[c] for c in identity.rhs):
+                return False
+    return True
+
+
+# --- all the runs of a table together -----------------------------------------------------------------
+
+
+def _joint(section: Section, by_col: list[Identity], runs: list[Run], candidates: list[list[Candidate]]):
+    """For each run, the candidates that belong to some choice of one candidate per run under which the
+    column identities hold. An identity is used only where every row it names has a run that fits at
+    all; a column of it that no choice can satisfy is one the report itself breaks, so it is set aside
+    (the validators report it) rather than allowed to veto every cut."""
+    where = {row for run, cands in zip(runs, candidates) if cands for row in run.rows}
+    dims = [(ident, col) for ident in by_col if set(ident.lhs + ident.rhs) <= where
+            for col in _shared_columns(section, ident)]
+    if not dims:
+        return candidates
+    vectors = [[_contribution(run, cand, dims, section) for cand in cands] for run, cands in zip(runs, candidates)]
+    every = list(range(len(dims)))
+    feasible = _feasible(vectors, every)
+    if feasible is not None and not _solved(feasible):
+        usable = [d for d in every if (alone := _feasible(vectors, [d])) is not None and _solved(alone)]
+        feasible = _feasible(vectors, usable) if usable else None
+        if feasible is not None and not _solved(feasible):
+            feasible = None
+    if feasible is None:
+        return candidates  # undecided by the columns: each run stands on its own identities
+    return [[c for c, ok in zip(cands, feasible[i]) if ok] for i, cands in enumerate(candidates)]
+
+
+def _solved(feasible: list[list[bool]]) -> bool:
+    """Some choice satisfies the identities: then every run with candidates keeps at least one."""
+    return all(any(f) for f in feasible if f)
+
+
+def _shared_columns(section: Section, identity: Identity) -> list[str]:
+    rows = identity.lhs + identity.rhs
+    return [c.code for c in section.columns if all(c.code in section.columns_of(r) for r in rows)]
+
+
+def _contribution(run: Run, cand: Candidate, dims, section: Section) -> tuple[Decimal, ...]:
+    values = {}
+    for row, pieces in zip(run.rows, cand):
+        for col, piece in zip(section.columns_of(row), pieces):
+            values[(row, col)] = _value(run.text, piece)
+    out = []
+    for ident, col in dims:
+        s = Decimal(0)
+        for r in ident.lhs:
+            s += values.get((r, col), Decimal(0))
+        for r in ident.rhs:
+            s -= values.get((r, col), Decimal(0))
+        out.append(s)
+    return tuple(out)
+
+
+def _feasible(vectors: list[list[tuple[Decimal, ...]]], dims: list[int]) -> list[list[bool]] | None:
+    """Which candidates of each run take part in a choice whose contributions sum to zero on `dims`;
+    None when the partial sums grow past MAX_STATES (undecided)."""
+    proj = [[tuple(v[d] for d in dims) for v in vs] for vs in vectors]
+    active = [i for i, vs in enumerate(proj) if vs and any(any(x) for x in vs)]
+    zero = tuple(Decimal(0) for _ in dims)
+    forward = [{zero}]
+    for i in active:
+        nxt = {tuple(a + b for a, b in zip(f, v)) for f in forward[-1] for v in proj[i]}
+        if len(nxt) > MAX_STATES:
+            return None
+        forward.append(nxt)
+    backward = [{zero}]
+    for i in reversed(active):
+        nxt = {tuple(a + b for a, b in zip(f, v)) for f in backward[-1] for v in proj[i]}
+        if len(nxt) > MAX_STATES:
+            return None
+        backward.append(nxt)
+    backward.reverse()  # backward[j]: sums of the runs active[j:]
+    out = [[True] * len(vs) for vs in vectors]
+    for j, i in enumerate(active):
+        after = backward[j + 1]
+        out[i] = [any(tuple(-(a + b) for a, b in zip(f, v)) in after for f in forward[j]) for v in proj[i]]
+    return out
+
+
+# --- runs that stay whole --------------------------------------------------------------------------------
+
+
+def unsplit_cells(section: Section, row_code: str, run_cells: list, encoding: str) -> tuple[list[Cell], list[Finding]]:
+    """The cells of a row whose digits could not be cut: every column NULL with the whole run as its
+    raw text and the `unsplit` flag, and one finding that quotes the run and its line."""
+    parts = [c for c in run_cells if UNSPLIT in c.flags]
+    raw, line = " ".join(c.text for c in parts), parts[0].line
+    columns = section.columns_of(row_code)
+    cells = [Cell(section.code, row_code, col, None, section.column(col).unit, raw, line, (UNSPLIT,), encoding)
+             for col in columns]
+    finding = Finding(
+        RULE, "warning",
+        f"连写的数字“{raw}”无法按表的勾稽关系唯一拆分为{len(columns)}个单元格（无解或多解），未予拆分",
+        f"run-together digits {raw!r} cannot be split into {len(columns)} cells in exactly one way that the "
+        "identities allow (none or several fit); kept whole",
+        section.code, row_code, None, None, None, raw, line)
+    return cells, [finding]
