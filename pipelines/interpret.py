@@ -52,8 +52,19 @@ def _split(row: RawRow) -> tuple[list[RawCell], list[RawCell]]:
     return [c for c in row[: last_label + 1] if c.text], row[last_label + 1:]
 
 
+_COLUMN_LABELS: dict[int, tuple[Section, frozenset[str]]] = {}
+
+
+def _column_labels(section: Section) -> frozenset[str]:
+    """The normalised column labels of a section, computed once (sections are constants of the forms)."""
+    cached = _COLUMN_LABELS.get(id(section))
+    if cached is None or cached[0] is not section:
+        cached = _COLUMN_LABELS[id(section)] = (section, frozenset(normalise(l) for c in section.columns for l in c.labels))
+    return cached[1]
+
+
 def _is_header(section: Section, labels: list[RawCell]) -> bool:
-    column_labels = {normalise(label) for c in section.columns for label in c.labels}
+    column_labels = _column_labels(section)
     return any(normalise(c.text) in column_labels or any(w in c.text for w in HEADER_WORDS) for c in labels)
 
 

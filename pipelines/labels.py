@@ -37,8 +37,16 @@ class LabelIndex:
             for label in row.labels:
                 self.keys.append((key(label), row.code))
         self.keys.sort(key=lambda kv: -len(kv[0]))
+        self._matches: dict[str, Match | None] = {}  # the same labels come back in every report
 
     def match(self, label: str) -> Match | None:
+        if label not in self._matches:
+            if len(self._matches) > 1 << 16:
+                self._matches.clear()
+            self._matches[label] = self._match(label)
+        return self._matches[label]
+
+    def _match(self, label: str) -> Match | None:
         k = key(label)
         if not k:
             return None

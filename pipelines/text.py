@@ -6,6 +6,7 @@ import codecs
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 class Unreadable(Exception):
@@ -108,10 +109,14 @@ def _checked(text: str, name: str) -> Decoded:
     return Decoded(text.replace("\r\n", "\n").replace("\r", "\n"), name)
 
 
+# Unicode category Cc (U+0000–U+001F, U+007F–U+009F) but tab, line feed, form feed and carriage
+# return: one regex scan instead of a category lookup per character.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
 def _control_share(text: str) -> float:
     sample = text[:SNIFF]
-    bad = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
-    return bad / max(1, len(sample))
+    return len(_CONTROL.findall(sample)) / max(1, len(sample))
 
 
 _QUOTES = str.maketrans("", "", "\"'“”‘’「」『』")
@@ -122,6 +127,19 @@ _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.,]|\([一二
 
 def normalise(text: str) -> str:
     """Width, brackets, quotes and spaces folded: the form in which labels are compared."""
+    # Labels come back report after report; whole texts are normalised once and not worth keeping.
+    return _normalise_label(text) if len(text) <= _LABEL_LENGTH else _normalise(text)
+
+
+_LABEL_LENGTH = 200
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalise_label(text: str) -> str:
+    return _normalise(text)
+
+
+def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = text.replace("〔", "[").replace("〕", "]").replace("【", "[").replace("】", "]")
     return _SPACE.sub("", text.translate(_QUOTES))

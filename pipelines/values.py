@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from schemas.forms import Column
 
@@ -68,6 +69,8 @@ def _read(t: str) -> re.Match | None:
     return None
 
 
+# Cells repeat ("0", "1", "—" …) across rows and reports: what a text is is worth remembering.
+@lru_cache(maxsize=1 << 16)
 def kind(text: str) -> str:
     """'blank', 'value' or 'label': what a cell is, from its text alone."""
     t = fold(text)
@@ -85,6 +88,7 @@ class Value:
     flags: tuple[str, ...]
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and a Value is immutable: one per (text, column) is enough
 def parse(raw: str | None, column: Column) -> Value:
     """The value of a cell under `column`; money in 元. Never raises: what cannot be read is NULL
     with a flag, and the raw text stays beside it in the facts."""
