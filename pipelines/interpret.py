@@ -316,7 +316,9 @@ def _appeals(section: Section, rows: list[RawRow], encoding: str) -> SectionCell
     all_values = width * len(section.rows)
     stream = [c for cells in value_rows for c in cells]
     full = [cells for cells in value_rows if len(cells) == all_values]
-    if len(labelled) == len(section.rows):
+    if any(values.UNSPLIT in c.flags for c in stream):
+        by_row = {r.code: stream for r in section.rows}  # one run of all rows that could not be cut
+    elif len(labelled) == len(section.rows):
         by_row = labelled
     elif len(stream) == all_values or len(full) == 1:
         # Numbers outside the one full row stand under no label of this table: reported, not used.

@@ -287,3 +287,13 @@ def test_signs_and_decimals():
 def test_a_run_too_long_to_search_gives_up_with_a_finding_not_a_guess():
     [cut] = cut_runs(REQUESTS, FORM.identities, [Run(("received",), "1" * 200)])
     assert cut.pieces is None and cut.fits == splitting.MANY
+
+
+def test_an_appeals_run_that_cannot_be_cut_leaves_every_cell_null_and_is_reported():
+    text = (REAL / "pingtan_2021_flattened.txt").read_text(encoding="utf-8")
+    report = parse_report(text.replace("总计10203120001200000", "总计1020").encode("utf-8"), "short.txt")
+    appeals = [c for c in report.cells if c.section == "appeals"]
+    assert len(appeals) == 15
+    assert all(c.value is None and c.raw_text == "1020" and values.UNSPLIT in c.flags for c in appeals)
+    reported = [f for f in report.findings if f.rule == splitting.RULE and f.section == "appeals"]
+    assert {f.raw_text for f in reported} == {"1020"} and {f.source_line for f in reported} == {TABLE_LINE}
