@@ -12,12 +12,11 @@ from schemas.forms import FORMS
 from . import metadata as meta_mod
 from .encodings import ENCODINGS, detect
 from .interpret import interpret
-from .model import LEGACY, NOT_A_REPORT, PARSED, PARTIAL, UNREADABLE, Finding, Report
+from .model import PARSED, PARTIAL, UNREADABLE, Finding, Report
 from .sections import TABLE_SECTIONS, find_sections
 from .text import Unreadable, decode
 
 MAX_BYTES = 20 * 1024 * 1024  # larger files are refused unread: no report is near this size
-LEGACY_BEFORE = 2019  # the fixed forms start with the 2019 reports
 
 
 def report_id(sha256: str) -> str:
@@ -75,20 +74,13 @@ def parse_report(data: bytes, source_file: str) -> Report:
 def _parse_text(text: str, report: Report) -> None:
     meta = meta_mod.metadata(text)
     report.agency, report.year, report.published = meta.agency, meta.year, meta.published
-    form = meta_mod.form_version(text)
+    form = meta_mod.form_version(text, meta.year)
     report.form_version = form
     sections = find_sections(text)
     tables = [c for c in TABLE_SECTIONS if c in sections]
     if form is None:
-        if meta.year is not None and meta.year < LEGACY_BEFORE:
-            report.status = LEGACY
-            report.status_reason = f"{meta.year} report: before the 2019 form, free-form"
-        elif not meta.has_title:
-            report.status = NOT_A_REPORT
-            report.status_reason = "no 政府信息公开工作年度报告 title and none of the form's tables"
-        else:
-            report.status = PARTIAL
-            report.status_reason = "titled as an annual report, but none of the form's tables was found"
+        # Recorded with the reason, never forced into a form: legacy_format, partial or not_a_report.
+        report.status, report.status_reason = meta_mod.without_form(text, meta)
         return
     encodings: list[str] = []
     missing: list[str] = []
