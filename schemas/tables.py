@@ -36,7 +36,7 @@ TABLE_STATUSES = ["parsed", "partial"]  # the reports whose tables were read: th
 SEVERITIES = ["error", "warning"]
 NEGATIVE_FLAG = "negative"
 # A NULL value says why in its flags.
-NULL_FLAGS = ["blank", "dash", "not_a_number", "not_in_source"]
+NULL_FLAGS = ["blank", "dash", "not_a_number", "not_in_source", "unsplit"]
 
 NOT_EVALUABLE = "_NE"
 # Rule -> severity of a violation, for the rules the forms define: hard identities, soft ones, and
@@ -46,7 +46,7 @@ FORM_RULES = {
     for f in FORMS.values() for i in (*f.identities, *f.soft_identities, *f.continuities)
 }
 VALUE_RULES = ["S1", "S2"]  # a negative count, a fractional count
-PARSE_RULES = ["P1", "P2", "P3", "P4", "P5"]  # what the parser could not place or find
+PARSE_RULES = ["P1", "P2", "P3", "P4", "P5", "P6"]  # what the parser could not place, find or cut
 RULES = sorted([*FORM_RULES, *(r + NOT_EVALUABLE for r in FORM_RULES), *VALUE_RULES, *PARSE_RULES])
 
 _SEP = "\x1f"
