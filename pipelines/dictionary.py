@@ -93,8 +93,8 @@ CONTRACT = (
     TableDoc("findings", "contract", "报告违反的每条规则一行；数值本身保持原样",
              "One row per rule a report breaks; the numbers themselves stay as written.", _cols(
                  ("report_id", "报告编号", "Report id"),
-                 ("rule", "规则：I1 勾稽、I2、I3、T4、*_NE（无法核验）、S1、S2、P1–P5 等",
-                  "Rule: I1 balance, I2, I3, T4, *_NE (not evaluable), S1, S2, P1–P5, …"),
+                 ("rule", "规则：I1 勾稽、I2、I3、T4、*_NE（无法核验）、S1、S2、P1–P6 等",
+                  "Rule: I1 balance, I2, I3, T4, *_NE (not evaluable), S1, S2, P1–P6, …"),
                  ("severity", "严重程度：error 或 warning", "Severity: error or warning"),
                  ("section", "部分", "Section"),
                  ("row_code", "行代码", "Row code"),
