@@ -57,10 +57,10 @@ ANSWERS = {
         {"year": 2020, "reports": 5, "reports_left_out": 0, "granted_or_partly": 48, "processed": 66,
          "disclosure_rate": round(48 / 66, 3)}],
     "02_refusal_reasons.sql": _refusals,
-    # 000: its total column received 0 and carried over 0, but processed 5.
-    "03_balance_failures.sql": lambda rows: [(r["agency"], r["col_code"], r["received_plus_carried_over"],
-                                              r["processed_plus_carried_forward"]) for r in rows]
-    == [("赣州经开区党政办公室", "total", 0, 5)],
+    # 000: its total column received 0 and carried over 0, but processed 5 (I1 fails in that column only).
+    "03_balance_failures.sql": lambda rows: [(r["agency"], r["columns_failing"], r["received"], r["carried_over"],
+                                              r["total_processed"], r["carried_forward"], r["difference"])
+                                             for r in rows] == [("赣州经开区党政办公室", 1, 0, 0, 5, 0, -5)],
     "04_requests_year_over_year.sql": lambda rows: [(r["year"], r["received"], r["received_last_year"]) for r in rows]
     == [(2020, 38, None)],
     # Every sample has a finding; errors: 000 (I1, I3) and 003 (T4: its lawsuits after review total 1 of 0).

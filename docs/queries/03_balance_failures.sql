@@ -1,15 +1,16 @@
 -- 勾稽关系不成立的机关 · Bodies whose 勾稽 balance fails
--- I1: 本年新收 + 上年结转 = 办理结果总计 + 结转下年度, in every column. The report's numbers stay as it
--- wrote them; the finding says by how much the two sides differ.
+-- I1: 本年新收 + 上年结转 = 办理结果总计 + 结转下年度, in every column. The figures are those of the
+-- total column; `columns_failing` counts the columns (applicant types and total) where I1 fails, and
+-- `findings` holds each with its numbers (rule = 'I1').
 SELECT
-    r.agency,
-    r.year,
-    f.col_code,
-    f.actual AS received_plus_carried_over,
-    f.expected AS processed_plus_carried_forward,
-    f.actual - f.expected AS difference,
-    r.source_file
-FROM findings f
-JOIN reports r ON r.report_id = f.report_id AND r.superseded_by IS NULL AND r.duplicate_of IS NULL
-WHERE f.rule = 'I1'
-ORDER BY r.agency, r.year, f.col_code;
+    agency,
+    year,
+    findings_by_rule['I1'] AS columns_failing,
+    received,
+    carried_over,
+    total_processed,
+    carried_forward,
+    received + carried_over - total_processed - carried_forward AS difference
+FROM mart_agency_year
+WHERE balance_holds = false
+ORDER BY agency, year;
