@@ -48,7 +48,7 @@ MAX_CONTROL_SHARE = 0.05  # more control characters than this in a decoded text:
 # characters cannot be decoded, they are replaced (and the count recorded) rather than the whole
 # file being read as GB18030, which decodes almost any bytes into nonsense.
 MAX_BAD_UTF8_SHARE = 0.02
-UTF16_NUL_SIDE = 0.8  # share of NUL bytes on one side that marks UTF-16 without a byte-order mark
+UTF16_PLAIN_SHARE = 0.9  # UTF-16 without a byte-order mark must read as this much plain Chinese text
 
 
 def decode(data: bytes) -> Decoded:
@@ -88,19 +88,29 @@ def decode(data: bytes) -> Decoded:
 
 
 def _utf16_without_bom(data: bytes) -> Decoded | None:
-    """UTF-16 without a byte-order mark: the ASCII characters (digits, spaces, line ends) of a report
-    put their NUL byte always on the same side, odd positions for little-endian, even for big."""
-    sample = data[:SNIFF - SNIFF % 2]
-    odd, even = sample[1::2].count(0), sample[0::2].count(0)
-    # CJK characters put a NUL on the other side now and then (一 is 00 4E little-endian).
-    if len(data) % 2 or max(odd, even) < UTF16_NUL_SIDE * (odd + even):
+    """UTF-16 without a byte-order mark, in whichever byte order reads as Chinese text. The NUL bytes
+    that sent us here come from ASCII characters (and CJK ones such as 开, U+5F00); the wrong byte
+    order turns them into Bopomofo, Hangul and rare ideographs."""
+    if len(data) % 2:
         return None
-    name = "utf-16-le" if odd > even else "utf-16-be"
-    try:
-        decoded = _checked(data.decode(name), name)
-    except (UnicodeDecodeError, Unreadable):
-        return None
-    return decoded
+    best: tuple[float, str, str] | None = None
+    for name in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        share = _plain_share(text[:SNIFF])
+        if share >= UTF16_PLAIN_SHARE and (best is None or share > best[0]):
+            best = (share, name, text)
+    return _checked(best[2], best[1]) if best else None
+
+
+def _plain_share(text: str) -> float:
+    """The share of characters a Chinese report is made of: ASCII, CJK ideographs and punctuation,
+    full-width forms."""
+    plain = sum(1 for ch in text if ch < "\x7f" or "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f"
+                or "\uff00" <= ch <= "\uffef" or "\u2000" <= ch <= "\u206f")
+    return plain / max(1, len(text))
 
 
 def _checked(text: str, name: str) -> Decoded:

@@ -100,3 +100,11 @@ def test_labels_are_compared_in_normal_form():
     assert strip_numbering(normalise("1、信访举报投诉类申请")) == "信访举报投诉类申请"
     assert strip_numbering(normalise("四、结转下年度继续办理")) == "结转下年度继续办理"
     assert strip_numbering("2020年") == "2020年", "a year is not numbering"
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_mark_in_a_text_of_many_ideographs(codec):
+    # 公开 (开 is U+5F00) puts NUL bytes on both sides: the byte order is told by what reads as text.
+    text = (SAMPLES_DIR / "004_a167b1e233f24ae1.txt").read_text(encoding="utf-8")
+    decoded = decode(text.encode(codec))
+    assert (decoded.text, decoded.encoding) == (text, codec)
