@@ -89,6 +89,7 @@ def draw_numbers(form: FormVersion, body: Body, rng: random.Random) -> Cells:
     for row in active.rows:
         for col in active.columns_of(row):
             cells[("active", row.code, col)] = _active_value(active, col, rng)
+    _within_bounds(form, cells)
     _continue_in_force(form, body, rng, cells)
     _requests(form, body, rng, cells)
     appeals = _identity(form, "T4")
@@ -117,6 +118,22 @@ def _active_value(section: Section, col: str, rng: random.Random) -> tuple[Decim
         return Decimal(change), f"{change:+d}" if change else "0"
     count = _count(rng, 0.6)
     return Decimal(count), str(count)
+
+
+def _within_bounds(form: FormVersion, cells: Cells) -> None:
+    """The form's bounds (sum(lhs) ≤ sum(rhs), per row of 二): a total that falls short is raised."""
+    for bound in getattr(form, "soft_identities", ()):
+        if bound.section != "active" or bound.over != "row" or bound.relation != "<=":
+            continue
+        for row in form.section("active").rows:
+            have = {c for (_, r, c) in cells if r == row.code}
+            if not set(bound.lhs + bound.rhs) <= have:
+                continue
+            short = sum(int(cells[("active", row.code, c)][0]) for c in bound.lhs) \
+                - sum(int(cells[("active", row.code, c)][0]) for c in bound.rhs)
+            if short > 0:
+                raised = int(cells[("active", row.code, bound.rhs[0])][0]) + short
+                cells[("active", row.code, bound.rhs[0])] = (Decimal(raised), str(raised))
 
 
 def _continue_in_force(form: FormVersion, body: Body, rng: random.Random, cells: Cells) -> None:
