@@ -50,7 +50,7 @@ def _spec(table: str) -> dg.AssetSpec:
                                                "is not published otherwise.")
                  for t in SCHEMAS],
 )
-def warehouse(context: dg.AssetExecutionContext, parsed_reports: pl.DataFrame, facts: pl.DataFrame,
+def warehouse(context: dg.AssetExecutionContext, parsed_reports: pl.DataFrame, facts: pl.LazyFrame,
               findings: pl.DataFrame, paths: GongkaiPaths):
     """Build every warehouse table in a private DuckDB file, check the marts and the code tables against
     their models, and only then swap the file in for the published one. A failed build or check leaves

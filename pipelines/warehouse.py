@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -35,8 +36,15 @@ def table_docs() -> list[dictionary.TableDoc]:
     return [*dictionary.CONTRACT, *dictionary.DIMENSIONS, *(m.doc for m in marts.MARTS.values())]
 
 
-def _write_tables(con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame]) -> None:
+def _write_tables(con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame | pl.LazyFrame]) -> None:
     for name, frame in tables.items():
+        if isinstance(frame, pl.LazyFrame):
+            # Streamed through a parquet file: the cells of every year never sit in memory at once.
+            with tempfile.TemporaryDirectory() as folder:
+                staged_file = Path(folder) / f"{name}.parquet"
+                frame.sink_parquet(staged_file)
+                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet(?)', [str(staged_file)])
+            continue
         con.register("_frame", frame.to_arrow())
         con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _frame')  # name: ours, not input
         con.unregister("_frame")
