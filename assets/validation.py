@@ -9,7 +9,10 @@ findings are for, so it warns (severity WARN) and points to the rows in the ware
 import dagster as dg
 import polars as pl
 
-from pipelines.validate import all_findings, facts_failures, findings_failures, schema_failures
+from pipelines.continuity import continuity_cells, continuity_findings
+from pipelines.frames import current_reports
+from pipelines.validate import facts_failures, findings_failures, schema_failures
+from pipelines.validate import report_findings as report_findings_of
 from schemas import tables
 from schemas.forms import FORMS
 
@@ -21,14 +24,29 @@ SAMPLE_ROWS = 10
 
 
 @dg.asset(group_name=GROUP_VALIDATE, partitions_def=YEARS, kinds={"polars"})
-def findings(parsed_reports: pl.DataFrame, facts: pl.DataFrame, parse_findings: pl.DataFrame) -> dg.Output[pl.DataFrame]:
-    """One row per rule a report breaks: the identities (I1 勾稽, I2, I3, T4, and *_NE where a blank cell
-    leaves one not evaluable), the soft rules (W1, W2 against last year's report of the same body; W3),
-    values the form does not allow (S1, S2) and what the parser could not place (P1–P5). Findings
-    describe the reports; the numbers in `facts` stay as written."""
-    frame = all_findings(parsed_reports, facts, parse_findings)
+def report_findings(parsed_reports: pl.DataFrame, facts: pl.DataFrame,
+                    parse_findings: pl.DataFrame) -> dg.Output[pl.DataFrame]:
+    """What each report of the year breaks on its own: the identities (I1 勾稽, I2, I3, T4, and *_NE
+    where a blank cell or a table not read leaves one not evaluable), W3 (newly published ≤ total
+    published), values the form does not allow (S1, S2) and what the parser could not place or cut (P1–P6).
+    Findings describe the reports; the numbers in `facts` stay as written."""
+    frame = report_findings_of(parsed_reports, facts, parse_findings)
+    return dg.Output(frame, metadata=_findings_metadata(frame))
+
+
+@dg.asset(group_name=GROUP_VALIDATE, kinds={"polars"})
+def findings(report_findings: pl.DataFrame, parsed_reports: pl.DataFrame, facts: pl.LazyFrame) -> dg.Output[pl.DataFrame]:
+    """One row per rule a report breaks, over every year: each report's own findings, and the soft rules
+    across years (W1 carried over against the same body's carried forward of the year before, W2 the
+    documents in force). Feeds the warehouse's `findings` table."""
+    across = continuity_findings(continuity_cells(facts).collect(), parsed_reports)
+    frame = pl.concat([report_findings, across])
+    return dg.Output(frame, metadata=_findings_metadata(frame))
+
+
+def _findings_metadata(frame: pl.DataFrame) -> dict:
     by_rule = frame.group_by("rule", "severity").len().sort("rule")
-    return dg.Output(frame, metadata=frame_metadata(frame, by_rule=counts_markdown(by_rule)))
+    return frame_metadata(frame, by_rule=counts_markdown(by_rule))
 
 
 # --- schema checks: blocking, severity ERROR ---------------------------------------------------------
@@ -52,14 +70,14 @@ def schema_asset_check(asset: str | dg.AssetKey, name: str, model: type, descrip
     """A blocking check that the asset (a polars DataFrame) conforms to the pandera `model`; a failure
     is severity ERROR and stops everything downstream of the asset."""
 
-    @dg.asset_check(asset=asset, name=name, blocking=True, description=description)
+    @dg.asset_check(asset=asset, name=name, blocking=True, description=description, partitions_def=YEARS)
     def _check(frame: pl.DataFrame) -> dg.AssetCheckResult:
         return schema_check_result(schema_failures(model, frame), frame.height)
 
     return _check
 
 
-@dg.asset_check(asset="facts", name=checks.FACTS_SCHEMA, blocking=True,
+@dg.asset_check(asset="facts", name=checks.FACTS_SCHEMA, blocking=True, partitions_def=YEARS,
                 additional_ins={"parsed_reports": dg.AssetIn("parsed_reports")},
                 description="facts conform to the pandera model: each cell a cell of its report's form version, "
                             "the unit of its column, negative values flagged, one row per cell.")
@@ -81,15 +99,18 @@ def findings_schema(findings: pl.DataFrame, parsed_reports: pl.DataFrame) -> dg.
     return schema_check_result(findings_failures(findings, parsed_reports), findings.height)
 
 
-@dg.asset_check(asset="parsed_reports", name=checks.EVERY_FILE_RECORDED, blocking=True,
+@dg.asset_check(asset="parsed_reports", name=checks.EVERY_FILE_RECORDED, blocking=True, partitions_def=YEARS,
                 additional_ins={"raw_report_files": dg.AssetIn("raw_report_files")},
-                description="Every raw file has exactly one row in reports: nothing was lost.")
+                description="Every raw file has exactly one current row in reports, and no current row is "
+                            "without its file: nothing was lost, nothing invented.")
 def every_file_recorded(raw_report_files: pl.DataFrame, parsed_reports: pl.DataFrame) -> dg.AssetCheckResult:
-    missing = set(raw_report_files["source_file"]) - set(parsed_reports["source_file"])
+    current = current_reports(parsed_reports)
+    files, recorded = set(raw_report_files["source_file"]), set(current["source_file"])
     return dg.AssetCheckResult(
-        passed=not missing and raw_report_files.height == parsed_reports.height,
+        passed=files == recorded and raw_report_files.height == current.height,
         severity=dg.AssetCheckSeverity.ERROR,
-        metadata={"files": raw_report_files.height, "reports": parsed_reports.height, "missing": len(missing)},
+        metadata={"files": raw_report_files.height, "reports": current.height,
+                  "missing": len(files - recorded), "without_file": len(recorded - files)},
     )
 
 
@@ -111,30 +132,55 @@ def _descriptions() -> dict[str, str]:
             for f in FORMS.values() for r in (*f.identities, *f.soft_identities, *f.continuities)}
 
 
-def _rule_check(rule: str, description: str) -> dg.AssetChecksDefinition:
-    @dg.asset_check(asset="facts", name=rule,
-                    additional_ins={"findings": dg.AssetIn("findings"), "parsed_reports": dg.AssetIn("parsed_reports")},
-                    description=f"{rule}: {description}. Fails (a warning: it describes the reports) where a report "
-                                "breaks it; cells that leave it not evaluable are counted apart.")
-    def check(facts: pl.DataFrame, findings: pl.DataFrame, parsed_reports: pl.DataFrame) -> dg.AssetCheckResult:
-        broken = findings.filter(pl.col("rule") == rule)
-        files = parsed_reports.filter(pl.col("duplicate_of").is_null()).select("report_id", "source_file")
-        sample = (broken.head(SAMPLE_ROWS).join(files, on="report_id", how="left", maintain_order="left")
-                  .select("source_file", "section", "row_code", "col_code", "expected", "actual", "message"))
-        return dg.AssetCheckResult(
-            passed=broken.is_empty(),
-            severity=dg.AssetCheckSeverity.WARN,
-            metadata={
-                "violations": broken.height,
-                "reports": broken["report_id"].n_unique(),
-                "not_evaluable": findings.filter(pl.col("rule") == rule + tables.NOT_EVALUABLE).height,
-                "sample": counts_markdown(sample),
-                "sql": dg.MetadataValue.text(findings_sql(rule)),
-                "sql_not_evaluable": dg.MetadataValue.text(findings_sql(rule + tables.NOT_EVALUABLE)),
-            },
-        )
+def _rule_result(rule: str, findings: pl.DataFrame, parsed_reports: pl.DataFrame) -> dg.AssetCheckResult:
+    broken = findings.filter(pl.col("rule") == rule)
+    files = parsed_reports.filter(pl.col("duplicate_of").is_null()).unique("report_id").select("report_id", "source_file")
+    sample = (broken.head(SAMPLE_ROWS).join(files, on="report_id", how="left", maintain_order="left")
+              .select("source_file", "section", "row_code", "col_code", "expected", "actual", "message"))
+    return dg.AssetCheckResult(
+        passed=broken.is_empty(),
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "violations": broken.height,
+            "reports": broken["report_id"].n_unique(),
+            "not_evaluable": findings.filter(pl.col("rule") == rule + tables.NOT_EVALUABLE).height,
+            "sample": counts_markdown(sample),
+            "sql": dg.MetadataValue.text(findings_sql(rule)),
+            "sql_not_evaluable": dg.MetadataValue.text(findings_sql(rule + tables.NOT_EVALUABLE)),
+        },
+    )
+
+
+def _rule_description(rule: str) -> str:
+    description = next(r.description_en for f in FORMS.values()
+                       for r in (*f.identities, *f.soft_identities, *f.continuities) if r.rule == rule)
+    return (f"{rule}: {description}. Fails (a warning: it describes the reports) where a report breaks it; "
+            "cells that leave it not evaluable are counted apart.")
+
+
+def _identity_check(rule: str) -> dg.AssetChecksDefinition:
+    """A rule each report is checked against on its own: a check of the year's facts."""
+
+    @dg.asset_check(asset="facts", name=rule, description=_rule_description(rule), partitions_def=YEARS,
+                    additional_ins={"report_findings": dg.AssetIn("report_findings"),
+                                    "parsed_reports": dg.AssetIn("parsed_reports")})
+    def check(facts: pl.LazyFrame, report_findings: pl.DataFrame, parsed_reports: pl.DataFrame) -> dg.AssetCheckResult:
+        return _rule_result(rule, report_findings, parsed_reports)
 
     return check
 
 
-identity_checks = [_rule_check(rule, _descriptions()[rule]) for rule in (*checks.IDENTITY_RULES, *checks.SOFT_RULES)]
+def _across_years_check(rule: str) -> dg.AssetChecksDefinition:
+    """A rule across years: a check of the findings of every year, where it is evaluated."""
+
+    @dg.asset_check(asset="findings", name=rule, description=_rule_description(rule),
+                    additional_ins={"parsed_reports": dg.AssetIn("parsed_reports")})
+    def check(findings: pl.DataFrame, parsed_reports: pl.DataFrame) -> dg.AssetCheckResult:
+        return _rule_result(rule, findings, parsed_reports)
+
+    return check
+
+
+ACROSS_YEARS = {r.rule for f in FORMS.values() for r in f.continuities}
+identity_checks = [(_across_years_check if rule in ACROSS_YEARS else _identity_check)(rule)
+                   for rule in (*checks.IDENTITY_RULES, *checks.SOFT_RULES)]

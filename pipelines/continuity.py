@@ -14,11 +14,23 @@ import polars as pl
 from schemas.forms import FORMS, Continuity, Section
 
 from .agency import agency_key
+from .frames import current_reports
 from .identities import (NOT_EVALUABLE, TOLERANCE, absent_terms, along_values, as_findings, axes, labels_zh, location,
                          number_text, present_flags, table_not_read, tabled_reports)
 
 
+def continuity_cells(facts: pl.LazyFrame) -> pl.LazyFrame:
+    """The facts the rules across years read, out of all the facts of all years: a few rows a report."""
+    wanted = [(rule.section, axes(rule.over)[0], code)
+              for form in FORMS.values() for rule in form.continuities
+              for code in (rule.current, rule.previous, *rule.plus, *rule.minus)]
+    return facts.filter(pl.any_horizontal([(pl.col("section") == s) & (pl.col(member) == code)
+                                           for s, member, code in dict.fromkeys(wanted)]))
+
+
 def continuity_findings(facts: pl.DataFrame, reports: pl.DataFrame) -> pl.DataFrame:
+    """Every break of a rule across years, for every report with a report of the same body the year
+    before; `facts` needs only `continuity_cells`."""
     pairs = report_pairs(reports)
     parts = []
     for form in FORMS.values():
@@ -33,7 +45,8 @@ def continuity_findings(facts: pl.DataFrame, reports: pl.DataFrame) -> pl.DataFr
 def report_pairs(reports: pl.DataFrame) -> pl.DataFrame:
     """(report, the same body's report of the year before): report_id, form_version, previous_id,
     previous_form, previous_year."""
-    bodies = tabled_reports(reports, "agency", "year").filter(pl.col("agency").is_not_null() & pl.col("year").is_not_null())
+    # A file replaced by a newer version is no longer the body's report.
+    bodies = tabled_reports(current_reports(reports), "agency", "year").filter(pl.col("agency").is_not_null() & pl.col("year").is_not_null())
     keys = {name: agency_key(name) for name in bodies["agency"].unique()}
     bodies = bodies.with_columns(body=pl.col("agency").replace_strict(keys, return_dtype=pl.String))
     previous = bodies.select("body", pl.col("year") + 1, previous_id="report_id", previous_form="form_version",

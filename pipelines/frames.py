@@ -55,6 +55,12 @@ FINDINGS_SCHEMA = {
 }
 
 
+def current_reports(reports: pl.DataFrame) -> pl.DataFrame:
+    """The rows of the files as they are now: without the versions a newer one of the same file
+    replaced (`superseded_by`, where the reports keep their history)."""
+    return reports.filter(pl.col("superseded_by").is_null()) if "superseded_by" in reports.columns else reports
+
+
 def reports_frame(reports: Iterable[Report]) -> pl.DataFrame:
     """One row per input file. A file whose bytes another file already had is recorded with
     `duplicate_of` naming that file; its cells and findings are the first file's."""

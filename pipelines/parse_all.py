@@ -22,7 +22,7 @@ import polars as pl
 
 from .frames import facts_frame, findings_frame, reports_frame
 from .metadata import metadata
-from .report import MAX_BYTES, parse_report
+from .report import MAX_BYTES, parse_file
 from .text import Unreadable, decode
 
 CHUNK = 256  # files a worker takes per task: large enough to amortise a task, small enough to balance
@@ -94,7 +94,8 @@ def year_of(data: bytes) -> int | None:
 
 
 def _year_chunk(paths: list[str]) -> list[int | None]:
-    return [year_of(Path(p).read_bytes()) for p in paths]
+    # A file over the size limit is not read at all (year_of would refuse it once in memory).
+    return [None if os.path.getsize(p) > MAX_BYTES else year_of(Path(p).read_bytes()) for p in paths]
 
 
 def years_of(paths: Sequence[str], workers: int | None = None) -> list[int | None]:
@@ -123,7 +124,7 @@ def segment_path(prefix: str | Path, part: str) -> Path:
 
 def _parse_chunk(task: tuple[str, list[tuple[str, str]]]) -> Segment:
     folder, items = task
-    reports = [parse_report(Path(path).read_bytes(), name) for path, name in items]
+    reports = [parse_file(path, name) for path, name in items]
     prefix = str(Path(folder) / uuid.uuid4().hex)
     frames = {"facts": facts_frame(reports), "parse_findings": findings_frame(reports), "reports": reports_frame(reports)}
     for part in PARTS:

@@ -35,9 +35,17 @@ def value_findings(facts: pl.DataFrame) -> pl.DataFrame:
     return as_findings([negative, fractional])
 
 
+def report_findings(reports: pl.DataFrame, facts: pl.DataFrame, parse_findings: pl.DataFrame) -> pl.DataFrame:
+    """What each report says wrong on its own: the parser's findings, the identities, the values."""
+    return _sorted([parse_findings, identity_findings(facts, reports), value_findings(facts)])
+
+
 def all_findings(reports: pl.DataFrame, facts: pl.DataFrame, parse_findings: pl.DataFrame) -> pl.DataFrame:
-    frames = [parse_findings, identity_findings(facts, reports), continuity_findings(facts, reports),
-              value_findings(facts)]
+    """Every finding about these reports: each on its own, and each against last year's."""
+    return _sorted([report_findings(reports, facts, parse_findings), continuity_findings(facts, reports)])
+
+
+def _sorted(frames: list[pl.DataFrame]) -> pl.DataFrame:
     return pl.concat([f.cast(FINDINGS_SCHEMA) for f in frames]).sort(
         "report_id", "rule", "section", "row_code", "col_code", nulls_last=True, maintain_order=True)
 

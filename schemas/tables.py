@@ -132,11 +132,19 @@ class FactsOfReports(Facts):
         return data.lazyframe.select(_within(_key("form_version", "section", "row_code", "col_code"), CELLS))
 
 
+def _current(data: pa.PolarsData) -> pl.Expr:
+    """The rows of the files as they are now. Reports may keep the versions a newer one of the same
+    file replaced (`superseded_by` names the newer one); the rules of one row a file hold for the rest."""
+    if "superseded_by" in data.lazyframe.collect_schema().names():
+        return pl.col("superseded_by").is_null()
+    return pl.lit(True)
+
+
 class Reports(pa.DataFrameModel):
-    """One row per input file."""
+    """One row per input file (and, where the reports keep their history, per earlier version of it)."""
 
     report_id: str = pa.Field(str_matches=r"^[0-9a-f]{16}$")
-    source_file: str = pa.Field(unique=True, str_length={"min_value": 1})
+    source_file: str = pa.Field(str_length={"min_value": 1})
     # NULL only for a file refused unread (over the size limit, or not readable at all).
     sha256: str = pa.Field(nullable=True, str_matches=r"^[0-9a-f]{64}$")
     size_bytes: pl.Int64 = pa.Field(nullable=True, ge=0)
@@ -168,13 +176,20 @@ class Reports(pa.DataFrameModel):
         return data.lazyframe.select(
             (pl.col("status") != "parsed") | pl.col("duplicate_of").is_not_null() | (pl.col("n_cells") == cells).fill_null(False))
 
-    @pa.dataframe_check(error="the same bytes are one report: one row per report_id has no duplicate_of")
+    @pa.dataframe_check(error="one current row per source_file")
+    def one_row_per_file(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        current = _current(data)
+        return data.lazyframe.select(~(current & pl.when(current).then(pl.col("source_file")).is_duplicated()))
+
+    @pa.dataframe_check(error="the same bytes are one report: one current row per report_id has no duplicate_of")
     def one_first_per_report(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        return data.lazyframe.select(pl.col("duplicate_of").is_null().sum().over("report_id") == 1)
+        current = _current(data)
+        firsts = (current & pl.col("duplicate_of").is_null()).sum().over("report_id")
+        return data.lazyframe.select(~current | (firsts == 1))
 
     @pa.dataframe_check(error="duplicate_of names the first file with the same bytes; a duplicate counts no cells or findings")
     def duplicate_names_its_first(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        firsts = _key("source_file", "report_id").filter(pl.col("duplicate_of").is_null()).implode()
+        firsts = _key("source_file", "report_id").filter(_current(data) & pl.col("duplicate_of").is_null()).implode()
         return data.lazyframe.select(
             pl.col("duplicate_of").is_null()
             | (_key("duplicate_of", "report_id").is_in(firsts) & (pl.col("n_cells") == 0) & (pl.col("n_findings") == 0))

@@ -114,7 +114,7 @@ def test_check_names_cover_the_rules_of_the_forms():
 
 def test_the_negative_flag_is_the_one_the_parser_sets():
     assert tables.NEGATIVE_FLAG == values.NEGATIVE
-    assert set(tables.NULL_FLAGS) <= {values.BLANK, values.DASH, values.NOT_A_NUMBER, values.NOT_IN_SOURCE}
+    assert set(tables.NULL_FLAGS) <= {values.BLANK, values.DASH, values.NOT_A_NUMBER, values.NOT_IN_SOURCE, values.UNSPLIT}
 
 
 # --- identities ---------------------------------------------------------------------------------------
@@ -381,8 +381,21 @@ def test_reports_schema(sample_frames):
     assert failed_checks(schema_failures(tables.Reports, dup)) == {
         "duplicate_of names the first file with the same bytes; a duplicate counts no cells or findings"}
     two_firsts = pl.concat([r, _set(r.head(1), 0, source_file="copy.txt")])
-    assert "the same bytes are one report: one row per report_id has no duplicate_of" in failed_checks(
+    assert "the same bytes are one report: one current row per report_id has no duplicate_of" in failed_checks(
         schema_failures(tables.Reports, two_firsts))
+    assert "one current row per source_file" in failed_checks(schema_failures(tables.Reports, pl.concat([r, r.head(1)])))
+
+
+def test_reports_may_keep_earlier_versions_of_a_file(sample_frames):
+    r, _, _ = sample_frames
+    # An earlier version of sample 000's file (other bytes), replaced by the one parsed now.
+    old_sha = hashlib.sha256(b"earlier bytes").hexdigest()
+    earlier = _set(r.head(1), 0, sha256=old_sha, report_id=old_sha[:16], status="partial", status_reason="truncated")
+    history = pl.concat([r.with_columns(superseded_by=pl.lit(None, pl.String)),
+                         earlier.with_columns(superseded_by=pl.lit(r["report_id"][0]))])
+    assert schema_failures(tables.Reports, history) is None
+    both_current = history.with_columns(superseded_by=pl.lit(None, pl.String))
+    assert failed_checks(schema_failures(tables.Reports, both_current)) == {"one current row per source_file"}
 
 
 def test_findings_schema(sample_frames):
