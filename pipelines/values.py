@@ -41,6 +41,9 @@ _NUMBER = re.compile(
 )
 # A leading number followed by 、 or . and then text is numbering of a label ("1.属于国家秘密").
 _NUMBERED_LABEL = re.compile(r"^\d+\s*[.、]\s*\D")
+# Only the characters of numbers, but not one number ("1 2", "566-418"): it stands where a value stands,
+# so it is a value cell that is not a number (kept, with its text), never a label whose digits would vanish.
+_NUMBER_CHARS = re.compile(r"^[+-]?\d[\d\s.,+-]*\d$")
 _MAGNITUDE = {"千": Decimal(1000), "万": Decimal(10000), "亿": Decimal(100_000_000)}
 _MAX_NOTE = 12  # an annotation after a space is a short note ("1 撤诉"); longer text is not a value
 # Minus signs NFKC leaves alone.
@@ -76,7 +79,7 @@ def kind(text: str) -> str:
     t = fold(text)
     if not t:
         return "blank"
-    if _DASH.match(t) or _read(t):
+    if _DASH.match(t) or _read(t) or _NUMBER_CHARS.match(t):
         return "value"
     return "label"
 

@@ -3,6 +3,7 @@ cutting of run-together digits by the form's identities."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -297,3 +298,21 @@ def test_an_appeals_run_that_cannot_be_cut_leaves_every_cell_null_and_is_reporte
     assert all(c.value is None and c.raw_text == "1020" and values.UNSPLIT in c.flags for c in appeals)
     reported = [f for f in report.findings if f.rule == splitting.RULE and f.section == "appeals"]
     assert {f.raw_text for f in reported} == {"1020"} and {f.source_line for f in reported} == {TABLE_LINE}
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES_DIR.iterdir()), ids=lambda p: p.name)
+def test_a_sample_flattened_like_a_web_page_gets_no_value_wrong(path):
+    # Run each sample's tables together as a web page does (separators and line breaks gone): what
+    # the cutter cannot settle stays NULL, and every value it gives is the sample's own.
+    text = path.read_text(encoding="utf-8")
+    truth = {(c.section, c.row_code, c.col_code): c.value for c in parse_report(text.encode("utf-8"), path.name).cells}
+    start = text.index("二、主动公开政府信息情况")
+    flat = text[:start] + re.sub(r"[\t|\n]+", "", text[start:])
+    report = parse_report(flat.encode("utf-8"), path.name)
+    assert report.status == "parsed" and report.table_encoding == "flattened"
+    assert {(c.section, c.row_code, c.col_code) for c in report.cells} == set(truth)
+    for c in report.cells:
+        assert c.value is None or c.value == truth[(c.section, c.row_code, c.col_code)], c
+        assert c.value is not None or values.UNSPLIT in c.flags, c
+    cut = sum(1 for c in report.cells if c.value is not None)
+    assert cut >= {"000_4a5927c6b61291aa.txt": 190}.get(path.name, 30), cut

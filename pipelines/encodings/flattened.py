@@ -26,12 +26,12 @@ from .base import Line, RawCell, RawRow, content
 TABLE_SECTIONS = ("active", "requests", "appeals")
 FLAT_LINE = 60  # characters: a flattened table line holds several labels and their numbers
 MIN_LABELS = 3  # form labels a line must hold to be a flattened table
-SHORT_KEY = 3  # a label key this short ("总计", "其他") counts only with the form's numbering before it
+SHORT_KEY = 3  # a label key this short ("总计", "规章") needs its numbering before it or digits after it
 # Digits directly after a label or a closing quote: the start of a row's run.
 _RUN = re.compile(r"[\s\"'“”‘’「」『』]*(?P<run>[+\-]?\d(?:[\d\s.+\-]*\d)?)[ \t]*(?P<unit>万元|亿元|元)?")
 # Digits in text between labels that are part of its words, not values: 第20条, 2021年, （1）.
 _WORDY_BEFORE = re.compile(r"第\s*$")
-_WORDY_AFTER = re.compile(r"\s*[条项款年月日号)）]")
+_WORDY_AFTER = re.compile(r"\s*(?:[条项款年月日号个件)）%]|[、.](?!\d))")
 _DIGITS = re.compile(r"\d(?:[\d\s.]*\d)?")
 
 
@@ -155,7 +155,9 @@ def _find(text: _Text, v: _Variant, cursor: int) -> tuple[int, int, int] | None:
         while end < len(text.raw) and not normalise(text.raw[end]) and text.raw[end] not in "\n":
             end += 1
         numbered = v.numbering.search(text.folded, max(0, start - 12), start) if v.numbering else None
-        if numbered or len(v.key) > SHORT_KEY or v.numbering is None:
+        # A short key (规章) is a label only with its numbering or with its numbers right after it;
+        # elsewhere it is a word of the prose (有关规章制度).
+        if numbered or len(v.key) > SHORT_KEY or _RUN.match(text.folded, end):
             return at, (numbered.start() if numbered else start), end
         at = text.squeezed.find(v.key, at + 1)
     return None
@@ -268,7 +270,14 @@ def _cells(text: _Text, span: _Span, cut: Cut, row: str) -> list[RawCell]:
     run, offset = span.run, span.offset
     if cut.pieces is None:
         # Only the first row of a run that stays whole carries it; the others are left without values.
-        return _whole(text, text.raw[offset:span.end], offset) if row == run.rows[0] else []
+        if row != run.rows[0]:
+            return []
+        cells = _whole(text, run.text, offset)
+        unit = text.raw[offset + len(run.text):span.end]
+        if unit.strip():  # 12112900 万元: the unit stays with the digits it follows
+            last = cells[-1]
+            cells[-1] = RawCell(last.text + unit, last.line, last.flags)
+        return cells
     pieces = cut.pieces[run.rows.index(row)]
     cells = []
     for p in pieces:
