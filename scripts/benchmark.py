@@ -104,6 +104,30 @@ def per_encoding(raw: Path, sample: int) -> pl.DataFrame:
                         orient="row")
 
 
+def profile(raw: Path, sample: int, top: int = 15) -> pl.DataFrame:
+    """Where one core spends a parse: the functions with the most time of their own, over a sample of
+    files of every encoding (cProfile, so the shares matter more than the absolute times)."""
+    import cProfile
+    import pstats
+
+    by_encoding: dict[str, list[Path]] = {}
+    for path in sorted(raw.rglob("*.*")):
+        by_encoding.setdefault(path.parent.name, []).append(path)
+    data = [(p.read_bytes(), p.name) for paths in by_encoding.values() for p in paths[:sample]]
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for d, n in data:
+        parse_report(d, n)
+    profiler.disable()
+    stats = pstats.Stats(profiler).stats
+    total = sum(s[2] for s in stats.values())
+    rows = sorted(((f"{Path(file).name}:{line} {name}", s[2], s[3]) for (file, line, name), s in stats.items()),
+                  key=lambda r: -r[1])[:top]
+    return pl.DataFrame([(f, 100 * own / total, 100 * cum / total) for f, own, cum in rows],
+                        schema={"function": pl.String, "own_%": pl.Float64, "with_callees_%": pl.Float64},
+                        orient="row")
+
+
 MART_QUERIES = {
     "requests received by year": "SELECT year, sum(received_total) FROM mart_requests GROUP BY year ORDER BY year",
     "ten busiest bodies of a year": "SELECT agency, received_total FROM mart_requests WHERE year = 2022 "
@@ -211,6 +235,7 @@ def main() -> int:
         parse = time.perf_counter() - started
     note("parse", f"{parse:.1f} s ({files.height / parse:.0f} reports/s)")
     by_encoding = per_encoding(raw, args.per_encoding_sample)
+    hot = profile(raw, max(5, args.per_encoding_sample // 4))
 
     run = bench / f"run-{args.reports}-{args.seed}"
     shutil.rmtree(run, ignore_errors=True)
@@ -264,6 +289,10 @@ to end ≤ 3 minutes and ≤ 10× the floor, peak RSS ≤ 2 GB, a rerun with not
 ## Parse cost by encoding (one core, ms a report)
 
 {markdown(by_encoding)}
+
+## Where a parse spends its time (cProfile, share of one core's time)
+
+{markdown(hot)}
 
 ## Accuracy against the truth of the corpus
 
