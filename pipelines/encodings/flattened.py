@@ -23,7 +23,6 @@ from ..splitting import Cut, Run, cut_runs
 from ..text import normalise
 from .base import Line, RawCell, RawRow, content
 
-TABLE_SECTIONS = ("active", "requests", "appeals")
 FLAT_LINE = 60  # characters: a flattened table line holds several labels and their numbers
 MIN_LABELS = 3  # form labels a line must hold to be a flattened table
 SHORT_KEY = 3  # a label key this short ("总计", "规章") needs its numbering before it or digits after it
@@ -121,8 +120,7 @@ def _all_label_keys() -> tuple[str, ...]:
     presence, run together with numbers, marks a flattened table."""
     keys = set()
     for form in FORMS.values():
-        for code in TABLE_SECTIONS:
-            section = form.section(code)
+        for section in form.sections:
             for item in (*section.rows, *section.columns):
                 keys.update(key(label) for label in item.labels)
     return tuple(sorted((k for k in keys if len(k) >= 2), key=len, reverse=True))
@@ -168,11 +166,11 @@ def _choose(text: _Text) -> tuple[FormVersion, Section, list[_Located]] | None:
     best = None
     for form in FORMS.values():
         markers = sum(1 for m in form.markers if normalise(m) in text.squeezed)
-        for code in TABLE_SECTIONS:
-            located = _locate(text, form.code, code)
+        for section in form.sections:
+            located = _locate(text, form.code, section.code)
             score = (len(located), markers)
             if located and (best is None or score > best[0]):
-                best = (score, form, form.section(code), located)
+                best = (score, form, section, located)
     return best[1:] if best else None
 
 
