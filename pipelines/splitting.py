@@ -57,15 +57,16 @@ Candidate = tuple[tuple[Piece, ...], ...]
 
 def cut_runs(section: Section, identities: Iterable[Identity], runs: list[Run]) -> list[Cut]:
     """One Cut per run, deciding all the runs of one table together."""
-    hard = [i for i in identities if i.section == section.code and getattr(i, "relation", "=") == "="
-            and getattr(i, "severity", "error") == "error"]
+    # Only the hard identities, which a clean report satisfies exactly: a soft rule (≤, a warning)
+    # may fail in a correct report and must not rule a cut out.
+    hard = [i for i in identities if i.section == section.code and i.relation == "=" and i.severity == "error"]
     by_row = [i for i in hard if i.over == "row"]
     by_col = [i for i in hard if i.over == "col"]
     found = [_candidates(section, by_row, run) for run in runs]
     # A run whose search gave up has an incomplete list of cuts: it must not settle any other run.
     kept = _joint(section, by_col, runs, [[] if gave_up else c for c, gave_up in found])
     cuts = []
-    for (candidates, gave_up), survivors in zip(found, kept):
+    for (_, gave_up), survivors in zip(found, kept):
         if gave_up:
             cuts.append(Cut(None, MANY))
         elif len(survivors) == 1:

@@ -9,7 +9,6 @@ every time; the mutations are drawn from the samples and the real-world fixtures
 from __future__ import annotations
 
 import codecs
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
