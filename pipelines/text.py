@@ -114,6 +114,8 @@ def _plain_share(text: str) -> float:
 
 
 def _checked(text: str, name: str) -> Decoded:
+    if not text.strip():
+        raise Unreadable(f"empty file (only a byte-order mark or whitespace, as {name})")
     if _control_share(text) > MAX_CONTROL_SHARE:
         raise Unreadable(f"binary file (decodes as {name} but is mostly control characters)")
     return Decoded(text.replace("\r\n", "\n").replace("\r", "\n"), name)

@@ -65,6 +65,8 @@ def test_a_few_damaged_bytes_do_not_turn_utf8_into_gb18030():
 @pytest.mark.parametrize("data, reason", [
     (b"", "empty file"),
     (b" \r\n\t\n", "empty file"),
+    (codecs.BOM_UTF8, "empty file"),
+    (codecs.BOM_UTF16_LE + " \u3000\n".encode("utf-16-le"), "empty file"),
     (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
     (b"PK\x03\x04\x14\x00\x06\x00", "ZIP"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE"),
