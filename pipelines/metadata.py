@@ -117,7 +117,7 @@ def _closing(body: list[str]) -> tuple[str | None, str | None]:
     tail = body[-SIGNATURE_LINES:]
     for i in range(len(tail) - 1, -1, -1):
         squeezed = re.sub(r"\s+", "", tail[i])
-        m = _DATE.fullmatch(squeezed)
+        m = _DATE.fullmatch(squeezed) or _ISO_DATE.fullmatch(squeezed)
         if m:
             date = _iso(m)
             if date:
