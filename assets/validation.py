@@ -118,10 +118,12 @@ def every_file_recorded(raw_report_files: pl.DataFrame, parsed_reports: pl.DataF
 
 
 def findings_sql(rule: str) -> str:
-    """The query that lists every finding of `rule` in the published warehouse, with its file."""
+    """The query that lists every finding of `rule` about the files as they are now, from the published
+    warehouse, with the file it is about (once, whatever other paths have the same bytes)."""
     return (
         "SELECT r.source_file, r.agency, r.year, f.section, f.row_code, f.col_code, f.expected, f.actual, f.message\n"
-        "FROM findings f JOIN reports r ON r.report_id = f.report_id AND r.duplicate_of IS NULL\n"
+        "FROM findings f JOIN reports r ON r.report_id = f.report_id\n"
+        "  AND r.duplicate_of IS NULL AND r.superseded_by IS NULL\n"
         f"WHERE f.rule = '{rule}'\n"  # the rule is one of our constants, not input
         "ORDER BY r.source_file, f.section, f.row_code, f.col_code;"
     )
@@ -133,8 +135,11 @@ def _descriptions() -> dict[str, str]:
 
 
 def _rule_result(rule: str, findings: pl.DataFrame, parsed_reports: pl.DataFrame) -> dg.AssetCheckResult:
+    """The findings of `rule` about the files as they are now (what `findings_sql` lists)."""
+    files = (current_reports(parsed_reports).filter(pl.col("duplicate_of").is_null()).unique("report_id")
+             .select("report_id", "source_file"))
+    findings = findings.join(files.select("report_id"), on="report_id", how="semi")
     broken = findings.filter(pl.col("rule") == rule)
-    files = parsed_reports.filter(pl.col("duplicate_of").is_null()).unique("report_id").select("report_id", "source_file")
     sample = (broken.head(SAMPLE_ROWS).join(files, on="report_id", how="left", maintain_order="left")
               .select("source_file", "section", "row_code", "col_code", "expected", "actual", "message"))
     return dg.AssetCheckResult(

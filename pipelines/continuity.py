@@ -15,8 +15,8 @@ from schemas.forms import FORMS, Continuity, Section
 
 from .agency import agency_key
 from .frames import current_reports
-from .identities import (NOT_EVALUABLE, TOLERANCE, absent_terms, along_values, as_findings, axes, labels_zh, location,
-                         number_text, present_flags, table_not_read, tabled_reports)
+from .identities import (NOT_EVALUABLE, TOLERANCE, absent_terms, along_values, as_findings, axes, by_cell, labels_zh,
+                         location, number_text, table_not_read, tabled_reports)
 
 
 def continuity_cells(facts: pl.LazyFrame) -> pl.LazyFrame:
@@ -75,17 +75,8 @@ def _compare(section: Section, rule: Continuity, pairs: pl.DataFrame, facts: pl.
     with_table = in_section.select("report_id").unique()
     both = (pairs.join(with_table, on="report_id", how="semi")
             .join(with_table.rename({"report_id": "previous_id"}), on="previous_id", how="semi"))
-    this_year = (
-        in_section.filter(pl.col(member).is_in(terms) & pl.col(along).is_in(alongs))
-        .group_by("report_id", along)
-        .agg(
-            pl.col("value").filter(pl.col(member) == rule.current).first().alias("current"),
-            pl.col("value").filter(pl.col(member).is_in(rule.plus)).sum().alias("plus"),
-            pl.col("value").filter(pl.col(member).is_in(rule.minus)).sum().alias("minus"),
-            pl.col("raw_text", "source_line").filter(pl.col(member) == rule.current).first(),
-            *present_flags(member, terms),
-        )
-    )
+    this_year = by_cell(in_section.filter(pl.col(member).is_in(terms) & pl.col(along).is_in(alongs)), along, member,
+                        terms, {"current": (rule.current,), "plus": rule.plus, "minus": rule.minus}, rule.current)
     last_year = in_section.filter(pl.col(member) == rule.previous).select(
         pl.col("report_id").alias("previous_id"), along, previous="value")
     g = (

@@ -76,13 +76,25 @@ def number_text(expr: pl.Expr) -> pl.Expr:
     return pl.when(whole).then(expr.cast(pl.Int64).cast(pl.String)).otherwise(expr.cast(pl.String))
 
 
-def present_flags(member: str, terms: tuple[str, ...]) -> list[pl.Expr]:
-    """Aggregations `_has_i`: whether term i has a value in the group."""
-    return [((pl.col(member) == t) & pl.col("value").is_not_null()).any().alias(f"_has_{i}") for i, t in enumerate(terms)]
+def by_cell(cells: pl.DataFrame, along: str, member: str, terms: tuple[str, ...], sums: dict[str, tuple[str, ...]],
+            pinned: str | None = None) -> pl.DataFrame:
+    """One row per (report, along): for each name in `sums` the sum of the values of its member codes,
+    `_has_i` whether term i has a value, and the `raw_text` and `source_line` of the `pinned` cell.
+    The columns are made row by row first: polars aggregates plain columns fast, and a filter inside
+    an aggregation one group at a time."""
+    marked = cells.with_columns(
+        *(pl.when(pl.col(member).is_in(codes)).then(pl.col("value")).alias(name) for name, codes in sums.items()),
+        *(((pl.col(member) == t) & pl.col("value").is_not_null()).alias(f"_has_{i}") for i, t in enumerate(terms)),
+    )
+    g = marked.group_by("report_id", along).agg(pl.col(*sums).sum(), pl.col(r"^_has_\d+$").any())
+    if pinned:
+        source = marked.filter(pl.col(member) == pinned).select("report_id", along, "raw_text", "source_line")
+        g = g.join(source, on=["report_id", along], how="left")
+    return g
 
 
 def absent_terms(terms: tuple[str, ...], names: tuple[str, ...] | None = None) -> pl.Expr:
-    """The terms (or their `names`) without a value, in the form's order, after `present_flags`."""
+    """The terms (or their `names`) without a value, in the form's order, after `by_cell`."""
     names = names or terms
     return pl.concat_list(
         [pl.when(pl.col(f"_has_{i}").fill_null(False)).then(pl.lit(None, pl.String)).otherwise(pl.lit(n))
@@ -137,16 +149,8 @@ def _evaluate(section: Section, identity: Identity, ids: pl.DataFrame, facts: pl
     with_table = in_section.select("report_id").unique()
     # Only an identity with one cell on its left names that cell (I2, I3, T4: the total); I1 has two.
     pinned = identity.lhs[0] if len(identity.lhs) == 1 else None
-    g = (
-        in_section.filter(pl.col(member).is_in(terms) & pl.col(along).is_in(alongs))
-        .group_by("report_id", along)
-        .agg(
-            pl.col("value").filter(pl.col(member).is_in(identity.lhs)).sum().alias("lhs"),
-            pl.col("value").filter(pl.col(member).is_in(identity.rhs)).sum().alias("rhs"),
-            *present_flags(member, terms),
-            *([pl.col("raw_text", "source_line").filter(pl.col(member) == pinned).first()] if pinned else []),
-        )
-    )
+    g = by_cell(in_section.filter(pl.col(member).is_in(terms) & pl.col(along).is_in(alongs)), along, member, terms,
+                {"lhs": identity.lhs, "rhs": identity.rhs}, pinned)
     grid = with_table.join(pl.DataFrame({along: alongs}, schema={along: pl.String}), how="cross")
     g = grid.join(g, on=["report_id", along], how="left").with_columns(absent=absent_terms(terms))
     evaluable = pl.col("absent").list.len() == 0

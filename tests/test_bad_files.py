@@ -289,3 +289,17 @@ def test_the_rules_across_years_see_every_year_of_the_run(bad_run):
     assert check.metadata["violations"].value == 1
     # The query in the check's metadata lists them from the published warehouse.
     assert query(warehouse, check.metadata["sql"].value).height == 1
+
+
+def test_each_rule_check_counts_what_its_query_lists(bad_run):
+    _, outcome, warehouse = bad_run
+    evaluations = [e for result in outcome.results for e in result.get_asset_check_evaluations()]
+    for rule in (*checks.IDENTITY_RULES, *checks.SOFT_RULES):
+        of_rule = [e for e in evaluations if e.check_name == rule]
+        assert of_rule, rule
+        counted = sum(e.metadata["violations"].value for e in of_rule)
+        listed = query(warehouse, of_rule[0].metadata["sql"].value)
+        assert counted == listed.height, rule
+        assert all(e.passed == (e.metadata["violations"].value == 0) for e in of_rule)
+    t4 = query(warehouse, next(e for e in evaluations if e.check_name == "T4").metadata["sql"].value)
+    assert t4.select("source_file", "row_code").rows() == [("003_f38378f0edcefb48.txt", "suit_after_review")]
