@@ -11,6 +11,8 @@ from decimal import Decimal
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assets import checks
 from pipelines import values
@@ -410,3 +412,52 @@ def test_findings_schema(sample_frames):
     assert failed_checks(findings_failures(_set(found, i, row_code="other_misc", section="requests"), r)) == {
         "row_code is a row of the section in the report's form version"}
     assert failed_checks(findings_failures(_set(found, i, report_id="0123456789abcdef"), r))
+
+
+# --- properties ---------------------------------------------------------------------------------------
+
+REQUESTS_2021 = FORMS["2021"].section("requests")
+RESULT_ROWS = [r.code for r in REQUESTS_2021.rows if r.group and r.code != "total_processed"]
+APPLICANTS = [c.code for c in REQUESTS_2021.columns if c.code != "total"]
+
+
+@st.composite
+def consistent_requests(draw):
+    """A 三 table of the 2021 form with random counts that satisfy I1, I2 and I3."""
+    v = {}
+    for col in APPLICANTS:
+        results = {row: draw(st.integers(0, 50)) for row in RESULT_ROWS}
+        processed = sum(results.values())
+        forward = draw(st.integers(0, 20))
+        carried = draw(st.integers(0, processed + forward))
+        v |= {("requests", row, col): n for row, n in results.items()}
+        v |= {("requests", "total_processed", col): processed, ("requests", "carried_forward", col): forward,
+              ("requests", "carried_over", col): carried, ("requests", "received", col): processed + forward - carried}
+    for row in {r for _, r, _ in v}:
+        v[("requests", row, "total")] = sum(v[("requests", row, c)] for c in APPLICANTS)
+    return v
+
+
+@settings(max_examples=25, deadline=None)
+@given(consistent_requests(), st.data())
+def test_a_changed_cell_is_found_where_it_stands(table, data):
+    base = balanced("2021") | table
+    assert identities_of(make_report("2021", base)).is_empty()
+    key = data.draw(st.sampled_from(sorted(table)))
+    delta = data.draw(st.integers(1, 9))
+    found = identities_of(make_report("2021", base | {key: base[key] + delta}))
+    _, row, col = key
+    assert not found.is_empty() and set(found["severity"]) == {"error"}
+    # Every finding is about the changed cell's column or row, and is off by exactly the change.
+    for f in found.iter_rows(named=True):
+        assert f["col_code"] == col or f["row_code"] == row, f
+        assert abs(f["actual"] - f["expected"]) == delta, f
+
+
+NAME = st.text(alphabet="某市县区局委办公室人民政府管理员会街道事处卫生健康统计", min_size=1, max_size=12)
+
+
+@given(NAME, st.lists(st.sampled_from([" ", "\u3000"]), max_size=3))
+def test_agency_key_ignores_width_and_spaces(name, spaces):
+    wide = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in name)
+    assert agency_key(wide + "".join(spaces)) == agency_key(name) == agency_key(agency_key(name))
