@@ -83,7 +83,7 @@ def test_an_analyst_holds_the_warehouse_open_through_a_whole_run(published):
     assert _leftovers(warehouse.parent) == []
 
 
-def test_a_failing_run_leaves_the_last_warehouse_intact(published, monkeypatch):
+def test_a_failing_run_leaves_the_last_warehouse_intact(published, monkeypatch, capfd):
     raw, warehouse, samples = published
     before, files_before = _sha(warehouse), query(warehouse, "SELECT source_file FROM reports ORDER BY ALL")
     shutil.copy(samples[0], raw / "a_copy.txt")  # something new, so that the run publishes
@@ -92,6 +92,7 @@ def test_a_failing_run_leaves_the_last_warehouse_intact(published, monkeypatch):
                                                      error="every report received fewer than no requests")])
     monkeypatch.setitem(assets.warehouse.SCHEMAS, "mart_requests", impossible)
     assert _run(raw, warehouse) == 1
+    assert 'step "warehouse" failed' in capfd.readouterr().err  # it got as far as building the warehouse
     assert _sha(warehouse) == before
     assert query(warehouse, "SELECT source_file FROM reports ORDER BY ALL").equals(files_before)
     assert _leftovers(warehouse.parent) == []
