@@ -130,13 +130,19 @@ def _match(ix: LabelIndex, labels: list[RawCell]) -> str | None:
 
 
 def _match_wrapped(ix: LabelIndex, block: list[str], own: str) -> str | None:
-    """The row the label lines above a data row name: the best match of one line, or of the lines
-    joined (a label wrapped over lines, its tail perhaps on the data row itself), so that the head
-    "2.其他" of a wrapped "2.其他法律行政法规禁止公开" is not taken for "3.其他"."""
-    joined = "".join(block)
-    candidates = [*block, joined, joined + own] if block else []
-    matches = [m for m in map(ix.match, candidates) if m]
-    return max(matches, key=lambda m: m.score).code if matches else None
+    """The row the label lines above a data row name. A label wrapped over lines ends on the lines
+    nearest its numbers (the lines before them may be the wrapped tail of the row above), perhaps with
+    its last piece on the data row itself: the best match of the last lines joined, with or without
+    that piece, the fewest lines winning a tie. So the head "2.其" of a wrapped "2.其他法律行政法规禁止
+    公开" is read whole, a tail "属于国家秘密" left above it is not taken for its own row, and text
+    that runs on past a label names no row."""
+    best = None
+    for m in range(1, len(block) + 1):
+        head = "".join(block[-m:])
+        for found in (ix.match(head), ix.match(head + own)):
+            if found and not found.trailing and (best is None or found.score > best.score):
+                best = found
+    return best.code if best else None
 
 
 def _align(section: Section, data: list[_DataRow], out: SectionCells):

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pipelines.encodings import ENCODINGS, detect
 from pipelines.encodings.base import is_page_furniture
@@ -17,6 +19,7 @@ from pipelines.labels import index
 from pipelines.report import parse_report
 from pipelines.sections import find_sections
 from pipelines.text import decode
+from schemas.forms import FORMS
 
 from .conftest import FIXTURES
 
@@ -212,3 +215,55 @@ def test_labels_match_whatever_their_drift(label, row):
 
 def test_detect_prefers_no_encoding_over_a_wrong_one():
     assert detect([(1, "本报告所列数据的统计期限自2021年1月1日起至2021年12月31日止。")]) is None
+
+
+REQUESTS_2021 = FORMS["2021"].section("requests")
+VERTICAL = "三本年度办理结果（三）不予公开"
+GROUP_PIECES = [["（三）不", "予公开"], ["（四）无"], ["法提供"], ["（五）不", "予处理"], ["（六）其", "他处理"]]
+
+
+@st.composite
+def pdf_text_of_requests(draw):
+    """三 as PDF text comes out: each row's label on its numbers' line, above them, or wrapped around
+    them; 1、 for 1.; spaces inside labels; vertical labels, group labels and page numbers between."""
+    lines, expected = [], {}
+    for row in REQUESTS_2021.rows:
+        numbers = [str(draw(st.integers(0, 9999))) for _ in REQUESTS_2021.columns]
+        expected[row.code] = numbers
+        label = row.label_zh
+        if draw(st.booleans()):
+            label = label.replace(".", "、", 1)
+        if draw(st.booleans()):
+            cut = draw(st.integers(1, len(label) - 1))
+            label = label[:cut] + " " + label[cut:]
+        values = " ".join(numbers)
+        layouts = [[f"{label} {values}"], [label, values]]
+        if len(label) >= 8:  # a label long enough to wrap in its cell
+            cut = draw(st.integers(3, len(label) - 2))
+            head, tail = label[:cut], label[cut:]
+            layouts += [[head, values, tail], [head, tail, values], [head, f"{tail} {values}"]]
+        lines += draw(st.sampled_from(layouts))
+    noisy = []
+    for line in lines:
+        noise = draw(st.sampled_from(["", "", "", "vertical", "prefix", "page", "group"]))
+        if noise == "vertical":
+            noisy.append(draw(st.sampled_from(VERTICAL)))
+        elif noise == "page":
+            noisy += [f"— {draw(st.integers(1, 9))} —", "\f"]
+        elif noise == "group":
+            noisy += draw(st.sampled_from(GROUP_PIECES))
+        elif noise == "prefix":
+            line = f"{draw(st.sampled_from(VERTICAL))} {line}"
+        noisy.append(line)
+    return noisy, expected
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pdf_text_of_requests())
+def test_pdf_text_of_the_requests_table_is_read_exactly_whatever_its_layout(case):
+    lines, expected = case
+    result = _requests("\n".join(lines), "spaced_text")
+    got: dict[str, list] = {}
+    for cell in result.cells:
+        got.setdefault(cell.row_code, []).append(cell.raw_text)
+    assert got == expected, [(f.rule, f.row_code, f.raw_text, f.source_line) for f in result.findings]
