@@ -267,3 +267,39 @@ def test_pdf_text_of_the_requests_table_is_read_exactly_whatever_its_layout(case
     for cell in result.cells:
         got.setdefault(cell.row_code, []).append(cell.raw_text)
     assert got == expected, [(f.rule, f.row_code, f.raw_text, f.source_line) for f in result.findings]
+
+
+@st.composite
+def converted_markdown_of_requests(draw):
+    """三 as a PDF-to-Markdown converter leaves it: pipe rows, some with their label moved out into text
+    after a table break, and stray single numbers."""
+    lines, expected, moved = ["|---|---|"], {}, []
+    for row in REQUESTS_2021.rows:
+        numbers = [str(draw(st.integers(0, 99))) for _ in REQUESTS_2021.columns]
+        expected[row.code] = numbers
+        keep = draw(st.sampled_from([True, True, False]))
+        lines.append("| " + " | ".join(([row.label_zh] if keep else []) + numbers) + " |")
+        if not keep:
+            moved.append(row.label_zh)
+        if draw(st.integers(0, 5)) == 0:
+            lines += ["|---|---|---|---|---|---|---|", *moved[-2:]]
+        if draw(st.integers(0, 12)) == 0:
+            lines.append(str(draw(st.integers(0, 9))))
+    return lines, expected
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(converted_markdown_of_requests())
+def test_markdown_fragments_give_right_values_or_findings_never_wrong_ones(case):
+    lines, expected = case
+    rows = ENCODINGS["markdown_tables"].rows(_lines("\n".join(lines)))
+    result = interpret("2021", "requests", rows, "markdown_tables")
+    got: dict[str, list] = {}
+    for cell in result.cells:
+        got.setdefault(cell.row_code, []).append(cell.raw_text)
+    assert all(got[r] == expected[r] for r in got)
+    assert {f.row_code for f in result.findings if f.rule == "P3"} == set(expected) - set(got)
+    # Nothing lost: every number of the text is a cell or a finding.
+    numbers = sum(1 for row in rows for c in row if c.text.isdigit())
+    reported = sum(1 for f in result.findings if f.rule in ("P1", "P2", "P4"))
+    assert sum(1 for c in result.cells if c.raw_text is not None) + reported == numbers
