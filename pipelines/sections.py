@@ -2,7 +2,8 @@
 
 Headings are found by their words, not their numbers (some reports renumber them) and not by line
 (text taken from web pages runs them into one line): a section starts at a heading whose section's
-table markers follow it, and ends where the next section starts.
+table markers follow it (the soonest, where the same words also head a paragraph of prose), and ends
+where the next section starts.
 """
 
 from __future__ import annotations
@@ -62,12 +63,14 @@ def _first_heading(text: str, pattern: re.Pattern, markers: tuple[str, ...], cur
         before = _TAG.sub("\n", text[max(0, m.start() - 80):m.start()])[-12:].rstrip(" \u3000")
         at_heading = m.start() == 0 or before.endswith("\n") or _NUMBERED.search(before)
         follows = _TAG.sub("", text[m.end():m.end() + MARKUP_LOOKAHEAD])[:LOOKAHEAD]
-        has_table = not markers or any(k in follows for k in markers)
-        if has_table:
-            candidates.append((0 if at_heading else 1, m.start(), m.end()))
+        found = [follows.find(k) for k in markers if k in follows]
+        if found or not markers:
+            # A heading whose table starts soonest is the section's: a narrative sub-heading with the
+            # same words ("（二）主动公开政府信息情况" in 一、总体情况) is followed by prose first.
+            candidates.append((0 if at_heading else 1, min(found, default=0), m.start(), m.end()))
     if not candidates:
         return None
-    _, start, end = min(candidates)
+    _, _, start, end = min(candidates)
     return start, end
 
 

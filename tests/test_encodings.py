@@ -185,6 +185,15 @@ def test_a_report_in_one_big_table_is_read_section_by_section():
     assert report.table_encoding == "html_tables"
 
 
+def test_a_prose_paragraph_headed_like_a_section_does_not_start_it():
+    text = "\n".join([
+        "一、总体情况", "（二）主动公开政府信息情况", "全年制定规章2件，主动公开政府信息326条。",
+        "二、主动公开政府信息情况", "第二十条 第（一）项", "信息内容 本年制发件数 本年废止件数 现行有效件数",
+        "规章 2 0 11", "三、收到和处理政府信息公开申请情况"])
+    active = find_sections(text)["active"]
+    assert active.first_line == 4 and [t for _, t in active.lines][1] == "第二十条 第（一）项"
+
+
 def test_headings_inside_markup_are_found():
     html = ("<p><strong>二、</strong>主动公开政府信息情况</p>" + "<td style='x'></td>" * 200 +
             "<table><tr><td>第二十条第（一）项</td></tr></table>")
