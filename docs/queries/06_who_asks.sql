@@ -4,11 +4,14 @@ SELECT
     d.col_code,
     d.label_zh,
     d.label_en,
-    sum(q.received) AS received,
-    count(q.received) AS reports_giving_it,
-    round(sum(q.received) / sum(sum(q.received)) OVER (), 3) AS share
-FROM mart_requests q
+    q.received,
+    q.reports_giving_it,
+    round(q.received / sum(q.received) OVER (), 3) AS share
+FROM (
+    SELECT col_code, sum(received) AS received, count(received) AS reports_giving_it
+    FROM mart_requests
+    WHERE col_code <> 'total'
+    GROUP BY col_code
+) q
 JOIN dim_col d ON d.section = 'requests' AND d.col_code = q.col_code
-WHERE NOT d.is_total
-GROUP BY d.col_code, d.label_zh, d.label_en, d.position
 ORDER BY d.position;
