@@ -24,11 +24,11 @@ from schemas.forms import FORMS
 from .conftest import FIXTURES
 
 FIDELITY = FIXTURES / "fidelity"
-REAL = ["huaian_city_2024_pdftext.txt", "shanghai_kewei_2024.md"]
+REAL = FIXTURES / "real_world"
 
 
-def _report(name: str):
-    return parse_report((FIDELITY / name).read_bytes(), name)
+def _report(path):
+    return parse_report(path.read_bytes(), path.name)
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
@@ -44,7 +44,7 @@ ZEROS = "| 0 | 0 | 0 | 0 | 0 | 0 | 0 |"
 
 
 def test_the_pdf_report_yields_every_cell_with_its_identities_holding():
-    report = _report("huaian_city_2024_pdftext.txt")
+    report = _report(REAL / "huaian_city_2024_pdftext.txt")
     by_section = Counter(c.section for c in report.cells if c.value is not None)
     assert by_section == {"active": 10, "requests": 175, "appeals": 15}
     broken = identity_findings(facts_frame([report]), reports_frame([report]))
@@ -53,7 +53,7 @@ def test_the_pdf_report_yields_every_cell_with_its_identities_holding():
 
 
 def test_markdown_rows_moved_out_of_the_table_are_placed_by_order_and_flagged():
-    report = _report("shanghai_kewei_2024.md")
+    report = _report(REAL / "shanghai_kewei_2024.md")
     cells = {(c.row_code, c.col_code): c for c in report.cells if c.section == "requests"}
     ordered = {r for (r, _), c in cells.items() if ROW_FROM_ORDER in c.flags}
     assert ordered == {"partly_granted", "refused_prohibited_by_law", "refused_internal_affairs", "unable_not_held",
@@ -201,7 +201,7 @@ def test_headings_inside_markup_are_found():
 
 
 def test_each_section_is_read_by_its_own_encoding():
-    report = _report("demo2021_mixed.txt")
+    report = _report(FIDELITY / "demo2021_mixed.txt")
     encodings = {c.section: c.table_encoding for c in report.cells}
     assert encodings == {"active": "cell_per_line", "requests": "markdown_tables", "appeals": "spaced_text"}
 
