@@ -79,6 +79,16 @@ def test_an_unlabelled_row_is_placed_only_when_the_count_between_anchors_agrees(
     assert "partly_granted" in {f.row_code for f in result.findings if f.rule == "P3"}
 
 
+def test_markdown_cells_with_line_breaks_entities_and_bold_are_read():
+    text = "\n".join(["|---|---|", "| **（一）予以公开** | 5 | 0 | &nbsp; | 0 | 0 | 0 | 5 |",
+                      "| （二）部分公开<br>（区分处理的，只计这一情形，不计其他情形） | 1<br/>撤诉 | 0 | 0 | 0 | 0 | 0 | 1 |"])
+    cells = {(c.row_code, c.col_code): c for c in _requests(text, "markdown_tables").cells}
+    assert cells[("granted", "total")].value == 5 and cells[("granted", "research")].value is None
+    assert cells[("granted", "research")].flags == ("blank",)
+    assert cells[("partly_granted", "natural_person")].value == 1
+    assert cells[("partly_granted", "natural_person")].raw_text == "1 撤诉"
+
+
 def test_a_value_alone_is_not_a_row_and_is_reported():
     text = "\n".join(["|---|---|", ROW7.format("（一）予以公开"), "1", ZEROS, ROW7.format("1.属于国家秘密")])
     result = _requests(text, "markdown_tables")

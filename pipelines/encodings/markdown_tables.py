@@ -9,6 +9,7 @@ put them says nothing about which row they label.
 
 from __future__ import annotations
 
+import html
 import re
 
 from .base import Line, RawCell, RawRow, is_page_furniture
@@ -17,6 +18,13 @@ from .spaced_text import line_cells, line_kind
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$|^\s*\|\s*:?-{3,}:?\s*\|\s*$")
 _HEADING = re.compile(r"^\s*#{1,6}\s+")
+_BREAK = re.compile(r"<br\s*/?>", re.I)
+_SPACE = re.compile(r"\s+")
+
+
+def _cell_text(field: str) -> str:
+    # Converters write line breaks inside a cell as <br>, entities for blanks, and bold as **…**.
+    return _SPACE.sub(" ", html.unescape(_BREAK.sub(" ", field)).replace("**", "").replace("__", "")).strip()
 
 
 class MarkdownTables:
@@ -37,7 +45,7 @@ class MarkdownTables:
                 continue
             if _PIPE_ROW.match(text):
                 fields = text.strip()[1:-1].split("|")
-                rows.append([RawCell(f.strip(), number) for f in fields])
+                rows.append([RawCell(_cell_text(f), number) for f in fields])
             else:
                 rows.append(line_cells(number, _HEADING.sub("", text), outside_table=True))
         return rows
