@@ -89,6 +89,12 @@ def test_markdown_cells_with_line_breaks_entities_and_bold_are_read():
     assert cells[("partly_granted", "natural_person")].raw_text == "1 撤诉"
 
 
+def test_pipe_rows_without_a_separator_line_are_markdown_but_bare_pipes_are_not():
+    rows = [(1, "| 规章 | 0 | 0 | 3 |"), (2, "| 行政规范性文件 | 4 | 1 | 27 |")]
+    assert detect(rows).name == "markdown_tables"
+    assert ENCODINGS["markdown_tables"].score([(1, "规章 |"), (2, "|||"), (3, "0 |"), (4, "||||||")]) == 0.0
+
+
 def test_a_value_alone_is_not_a_row_and_is_reported():
     text = "\n".join(["|---|---|", ROW7.format("（一）予以公开"), "1", ZEROS, ROW7.format("1.属于国家秘密")])
     result = _requests(text, "markdown_tables")

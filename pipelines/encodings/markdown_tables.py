@@ -31,10 +31,12 @@ class MarkdownTables:
     name = "markdown_tables"
 
     def score(self, lines: list[Line]) -> float:
-        # Only a section with a table separator line is Markdown; its text lines are read as spaced
-        # text, so this scores at least as well as that encoding wherever a pipe table is present.
+        # Only a section with a pipe table is Markdown: a separator line, or rows of several cells with
+        # text (not the bare pipes of merged cells). Its text lines are read as spaced text, so this
+        # scores at least as well as that encoding wherever a pipe table is present.
         body = [(n, t) for n, t in lines if not is_page_furniture(t)]
-        if not any(_SEPARATOR.match(t) for _, t in body):
+        filled = [t for _, t in body if _PIPE_ROW.match(t) and t.count("|") >= 3 and t.replace("|", "").strip()]
+        if not any(_SEPARATOR.match(t) for _, t in body) and len(filled) < 2:
             return 0.0
         return sum(1 for _, t in body if _PIPE_ROW.match(t) or line_kind(t) != "other") / len(body)
 
