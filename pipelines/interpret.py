@@ -228,13 +228,18 @@ def _by_order(section: Section, order: dict[str, int], data: list[_DataRow], spa
 
 
 def _width(cells: list[RawCell], widths: set[int]) -> int:
-    """How many cells a row has, not counting blank cells at its ends beyond the widest it may be."""
-    most = max(widths, default=0)
-    while len(cells) > most and cells and values.kind(cells[0].text) == "blank":
+    """How many columns a row covers, not counting blank cells at its ends beyond the widest it may be."""
+    return sum(c.span for c in _trim(cells, max(widths, default=0)))
+
+
+def _trim(cells: list[RawCell], width: int) -> list[RawCell]:
+    """Without the blank cells at its ends while the row has more cells than `width`: such cells are
+    layout (placeholders of merged labels), not empty cells of the table."""
+    while len(cells) > width and values.kind(cells[0].text) == "blank":
         cells = cells[1:]
-    while len(cells) > most and cells and values.kind(cells[-1].text) == "blank":
+    while len(cells) > width and values.kind(cells[-1].text) == "blank":
         cells = cells[:-1]
-    return sum(c.span for c in cells)
+    return cells
 
 
 def _place(section: Section, row_code: str, cells: list[RawCell], encoding: str, out: SectionCells,
@@ -247,11 +252,7 @@ def _place(section: Section, row_code: str, cells: list[RawCell], encoding: str,
         out.findings.extend(findings)
         return
     k = len(cells)
-    # More cells than columns: blank cells at the ends are layout (placeholders of merged labels).
-    while len(cells) > len(columns) and values.kind(cells[0].text) == "blank":
-        cells = cells[1:]
-    while len(cells) > len(columns) and values.kind(cells[-1].text) == "blank":
-        cells = cells[:-1]
+    cells = _trim(cells, len(columns))
     placed: dict[str, tuple[RawCell, tuple[str, ...]]] = {}
     unplaced: list[RawCell] = []
     if any(c.span > 1 for c in cells) and sum(c.span for c in cells) == len(columns):
@@ -310,10 +311,7 @@ def _appeals(section: Section, rows: list[RawRow], encoding: str) -> SectionCell
         labels, cells = _split(row)
         if not any(values.kind(c.text) == "value" for c in cells):
             continue
-        while cells and values.kind(cells[0].text) == "blank":
-            cells = cells[1:]
-        while cells and values.kind(cells[-1].text) == "blank":
-            cells = cells[:-1]
+        cells = _trim(cells, 0)
         code = next((ix[key(c.text)] for c in reversed(labels) if key(c.text) in ix), None)
         if code and len(cells) == len(section.columns) and code not in labelled:
             labelled[code] = cells
