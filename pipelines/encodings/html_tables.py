@@ -10,6 +10,7 @@ as rows marked outside the table.
 from __future__ import annotations
 
 import re
+from html import unescape
 from html.parser import HTMLParser
 
 from .base import Line, RawCell, RawRow
@@ -126,9 +127,58 @@ class _Reader(HTMLParser):
         self._flush_loose()
 
 
+_LEADING_DIGITS = re.compile(r"\s*(\d+)")
+
+
 def _int(text: str) -> int:
-    digits = re.match(r"\s*(\d+)", text)
+    digits = _LEADING_DIGITS.match(text)
     return max(1, int(digits.group(1))) if digits else 1
+
+
+# The standard library's HTMLParser is pure Python and was most of an HTML report's parse. Pages made of
+# plain tags (no comments, scripts, declarations inside the section, or stray "<") are cut by one regex
+# into the same events, with the same line numbers, and handed to the same reader; anything else goes
+# through HTMLParser itself.
+_TAG = re.compile(r"""<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*"""
+                  r"""(?:\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'<>=`]+))?)*)\s*(/?)>""")
+_ATTR = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>=`]+)))?""")
+
+
+def _feed_plain(reader: _Reader, text: str) -> bool:
+    """Feed `text` to the reader as HTMLParser would, if it is plain tags and text; False (and nothing
+    fed) otherwise."""
+    tags = list(_TAG.finditer(text))
+    if text.count("<") != len(tags):
+        return False
+    events = []
+    pos = 0
+    line = 1
+    for m in tags:
+        if m.start() > pos:
+            events.append((line, None, text[pos:m.start()], None, False))
+            line += text.count("\n", pos, m.start())
+        events.append((line, m.group(2).lower(), m.group(3), m.group(1) == "/", m.group(4) == "/"))
+        line += text.count("\n", m.start(), m.end())
+        pos = m.end()
+    if pos < len(text):
+        events.append((line, None, text[pos:], None, False))
+    for line, tag, body, closing, self_closing in events:
+        reader.lineno = line
+        if tag is None:
+            reader.handle_data(unescape(body) if "&" in body else body)
+        elif closing:
+            reader.handle_endtag(tag)
+        else:
+            attrs = [(a.group(1).lower(), _attr_value(a)) for a in _ATTR.finditer(body)] if body else []
+            (reader.handle_startendtag if self_closing else reader.handle_starttag)(tag, attrs)
+    reader._end_row()
+    reader._flush_loose()
+    return True
+
+
+def _attr_value(m: re.Match) -> str | None:
+    value = next((v for v in m.group(2, 3, 4) if v is not None), None)
+    return unescape(value) if value and "&" in value else value
 
 
 class HtmlTables:
@@ -142,8 +192,10 @@ class HtmlTables:
         if not lines:
             return []
         reader = _Reader([n for n, _ in lines])
-        reader.feed("\n".join(t for _, t in lines))
-        reader.close()
+        text = "\n".join(t for _, t in lines)
+        if not _feed_plain(reader, text):
+            reader.feed(text)
+            reader.close()
         return reader.rows
 
 
