@@ -31,7 +31,15 @@ ENCODINGS: dict[str, TableEncoding] = _discover()
 
 
 def detect(lines: list[Line]) -> TableEncoding | None:
-    """The encoding that explains these lines best, or None when none explains enough of them."""
-    scored = [(enc.score(lines), name, enc) for name, enc in ENCODINGS.items()]
-    score, _, best = max(scored, key=lambda s: s[0])
-    return best if score >= MIN_SCORE else None
+    """The encoding that explains these lines best, or None when none explains enough of them. Of
+    equal scores the first found (by module name) wins."""
+    best_score, best = -1.0, None
+    for enc in ENCODINGS.values():
+        score = enc.score(lines)
+        if score > best_score:
+            best_score, best = score, enc
+        # Scores are at most 1 and ties go to the encoding scored first: nothing after a perfect score
+        # can win, and scoring every section with every encoding was a large share of a parse.
+        if best_score >= 1.0:
+            break
+    return best if best_score >= MIN_SCORE else None
