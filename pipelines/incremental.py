@@ -30,7 +30,7 @@ import polars as pl
 
 from .discover import relative_name, report_files
 from .frames import FACTS_SCHEMA, FINDINGS_SCHEMA, REPORTS_SCHEMA
-from .parse_all import PARTS, Progress, hash_files, parse_to_segments, years_of
+from .parse_all import PARTS, Progress, write_atomic, hash_files, parse_to_segments, years_of
 
 UNDATED = "undated"
 FIRST_YEAR = 2008  # the 政府信息公开条例 took effect in May 2008: the first annual reports cover 2008
@@ -236,9 +236,9 @@ class Store:
             report_id=pl.col("sha256").str.head(16))
         index = index.join(self.known_partitions(), on="sha256", how="left")
         unknown = index.filter(pl.col("partition").is_null())
-        years = years_of(unknown["path"].to_list(), workers)
-        found = unknown.select("path", year_partition=pl.Series([partition_of(y, last_year) for y in years],
-                                                                dtype=pl.String))
+        found = unknown.join(self._years_of(unknown, workers), on="sha256", how="left")
+        found = found.select("path", year_partition=pl.Series([partition_of(y, last_year) for y in found["year"]],
+                                                              dtype=pl.String))
         return (
             index.join(found, on="path", how="left")
             .with_columns(parsed=pl.col("partition").is_not_null(),
@@ -247,6 +247,26 @@ class Store:
             .cast(INDEX_SCHEMA)
             .sort("source_file")
         )
+
+    @property
+    def years_path(self) -> Path:
+        return self.parsed_dir() / "years.parquet"
+
+    def _years_of(self, files: pl.DataFrame, workers: int | None) -> pl.DataFrame:
+        """The report year of each file's bytes (sha256, year). Reading a year decodes the file, and a
+        run asks twice (to plan, then in its index asset) for bytes not parsed yet: years read once are
+        kept by sha256, beside the parsed segments of the parser that read them."""
+        schema = {"sha256": pl.String, "year": pl.Int32}
+        known = pl.read_parquet(self.years_path) if self.years_path.exists() else pl.DataFrame(schema=schema)
+        todo = files.join(known, on="sha256", how="anti").unique("sha256", keep="first", maintain_order=True)
+        if todo.is_empty():
+            return known
+        read = pl.DataFrame({"sha256": todo["sha256"], "year": years_of(todo["path"].to_list(), workers)},
+                            schema=schema)
+        known = pl.concat([known, read])
+        self.years_path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(known, self.years_path)  # a cache: a lost concurrent update is read again later
+        return known
 
     @contextmanager
     def _lock(self, name: str) -> Iterator[None]:

@@ -128,11 +128,11 @@ def _parse_chunk(task: tuple[str, list[tuple[str, str]]]) -> Segment:
     prefix = str(Path(folder) / uuid.uuid4().hex)
     frames = {"facts": facts_frame(reports), "parse_findings": findings_frame(reports), "reports": reports_frame(reports)}
     for part in PARTS:
-        _write_atomic(frames[part], segment_path(prefix, part))
+        write_atomic(frames[part], segment_path(prefix, part))
     return Segment(prefix, len(reports), frames["facts"].height, dict(Counter(r.status for r in reports)))
 
 
-def _write_atomic(frame: pl.DataFrame, path: Path) -> None:
+def write_atomic(frame: pl.DataFrame, path: Path) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     frame.write_parquet(tmp, statistics=False)
     os.replace(tmp, path)
