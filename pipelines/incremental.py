@@ -4,6 +4,7 @@ A store is a folder of parquet files:
 
     catalog.parquet                               every version of every file ever ingested
     parsed/<code version>/<partition>/<id>.<part>.parquet    parsed segments (see parse_all)
+    parsed/<code version>/years.parquet           the report year of bytes read (sha256, year)
 
 The same bytes are parsed once, whatever their path and however often they are seen again: the
 report_id is the sha256's head. A file whose bytes change is a new version of that file: the earlier
