@@ -7,28 +7,40 @@ import sys
 import time
 from pathlib import Path
 
-from .resources import env_raw_dir, env_state_dir, env_warehouse
+from .locations import env_raw_dir, env_state_dir, env_warehouse
 
 
 def _run(args: argparse.Namespace) -> int:
-    import dagster as dg
-
-    from pipelines.warehouse import query
-
-    from .resources import GongkaiPaths
-    from .runs import run_all
+    from .locations import state_dir_for
+    from .runs import plan
 
     raw_dir = Path(args.raw_dir)
     if not raw_dir.is_dir():
         print(f"gongkai: raw folder not found: {raw_dir}", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    paths = GongkaiPaths(raw_dir=str(raw_dir), warehouse=str(args.warehouse), state_dir=args.state_dir)
-    with dg.DagsterInstance.ephemeral() if args.ephemeral else _instance() as instance:
-        outcome = run_all(paths, instance, say=lambda line: print(line, file=sys.stderr, flush=True))
-    if not outcome.success:
-        print(f"gongkai: run failed: {outcome.message}", file=sys.stderr)
-        return 1
+
+    def say(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    # Planning needs no Dagster: with nothing new, Dagster is not even imported.
+    planned = plan(str(raw_dir), args.state_dir or state_dir_for(str(args.warehouse)), str(args.warehouse), say)
+    if planned.nothing_new:
+        say("nothing new: the warehouse is up to date")
+    else:
+        import dagster as dg
+
+        from .resources import GongkaiPaths
+        from .runs import run_all
+
+        paths = GongkaiPaths(raw_dir=str(raw_dir), warehouse=str(args.warehouse), state_dir=args.state_dir)
+        with dg.DagsterInstance.ephemeral() if args.ephemeral else _instance() as instance:
+            outcome = run_all(paths, instance, say=say, planned=planned)
+        if not outcome.success:
+            print(f"gongkai: run failed: {outcome.message}", file=sys.stderr)
+            return 1
+    from pipelines.warehouse import query
+
     # Counts of the current versions: a file whose bytes changed keeps its earlier version, superseded.
     summary = query(args.warehouse, """
         SELECT (SELECT count(*) FROM reports WHERE superseded_by IS NULL) AS files,

@@ -1,5 +1,6 @@
 """Raw files in, long-format frames out: by report year, parsing only bytes never read before."""
 
+import logging
 import time
 
 import dagster as dg
@@ -10,8 +11,10 @@ from pipelines.incremental import Store, fingerprint
 from .metadata import counts_markdown, frame_metadata
 from .partitions import GROUP_INGEST, GROUP_PARSE, YEARS
 from .resources import GongkaiPaths
+from .runs import PROGRESS_LOGGER
 
 PROGRESS_EVERY = 5.0  # seconds between progress lines of a long parse
+progress_log = logging.getLogger(PROGRESS_LOGGER)  # the command line's own progress lines
 
 
 @dg.asset(group_name=GROUP_INGEST, kinds={"polars"})
@@ -68,7 +71,9 @@ def parse_reports(context: dg.AssetExecutionContext, raw_report_files: pl.DataFr
         if done == all_files or now - last >= PROGRESS_EVERY:
             last = now
             rate = done / max(now - started, 1e-9)
-            context.log.info(f"{year}: parsed {done}/{all_files} new files ({rate:.0f} files/s)")
+            line = f"{year}: parsed {done}/{all_files} new files ({rate:.0f} files/s)"
+            context.log.info(line)
+            progress_log.info(line)
 
     # The whole index, not only this year's files: a file that left this year supersedes its version here.
     result = store.ingest(raw_file_index, year, progress=progress)

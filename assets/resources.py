@@ -2,31 +2,10 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import dagster as dg
 
-DEFAULT_RAW_DIR = "data/raw"
-DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
-
-
-def env_raw_dir() -> str:
-    return os.environ.get("GONGKAI_RAW_DIR", DEFAULT_RAW_DIR)
-
-
-def env_warehouse() -> str:
-    return os.environ.get("GONGKAI_WAREHOUSE", DEFAULT_WAREHOUSE)
-
-
-def env_state_dir() -> str:
-    return os.environ.get("GONGKAI_STATE_DIR", "")
-
-
-def state_dir_for(warehouse: str) -> str:
-    """The state folder that goes with a warehouse: beside it, named after it (data/warehouse.state)."""
-    path = Path(warehouse)
-    return str(path.with_name(path.stem + ".state"))
+from .locations import (DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE, env_raw_dir, env_state_dir, env_warehouse,
+                        state_dir_for)
 
 
 class GongkaiPaths(dg.ConfigurableResource):

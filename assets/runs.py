@@ -1,24 +1,48 @@
 """Running the pipeline in this process, as `gongkai run` does: the years that changed, then one publish.
 
-The plan comes from the core (`pipelines.incremental`): the raw folder is hashed once, compared with
-what was ingested, and only the report years with new, changed or never-parsed files are run. With
-nothing new and the warehouse already published from the store as it is, nothing runs and nothing is
-written.
+The plan comes from the core (`pipelines.incremental`) and needs no Dagster: the raw folder is listed,
+only files whose (size, mtime, inode) changed since they were last hashed are read, the result is
+compared with what was ingested, and only the report years with new, changed or never-parsed files are
+run. With nothing new and the warehouse already published from the store as it is, nothing runs,
+nothing is written and Dagster is not even imported.
 """
 
+from __future__ import annotations
+
+import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import dagster as dg
+from typing import TYPE_CHECKING
 
 from pipelines.incremental import UNDATED, Store, changes
 
-from .definitions import INDEX_JOB, PUBLISH_JOB, YEAR_JOB, build
-from .resources import GongkaiPaths
+if TYPE_CHECKING:
+    import dagster as dg
+
+    from .resources import GongkaiPaths
 
 Say = Callable[[str], None]
+# Progress of the steps inside a run (files parsed out of the year's total), for the command line.
+PROGRESS_LOGGER = "gongkai.progress"
+# Dagster's own console output during a CLI run: warnings and errors only. The run's events still go to
+# the instance's event log in full, which is what the Dagster UI shows when DAGSTER_HOME is set.
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
+
+@dataclass
+class Plan:
+    """What a run has to do: the years to ingest, and whether the warehouse must be published."""
+
+    files: int
+    years: list[str]
+    publish: bool
+
+    @property
+    def nothing_new(self) -> bool:
+        return not self.years and not self.publish
 
 
 @dataclass
@@ -31,35 +55,70 @@ class Outcome:
     results: list[dg.ExecuteInProcessResult] = field(default_factory=list)
 
 
-def run_all(paths: GongkaiPaths, instance: dg.DagsterInstance, say: Say = print) -> Outcome:
-    """Ingest every year with something new under the raw folder and publish the warehouse."""
+def plan(raw_dir: str, state_path: str, warehouse: str, say: Say = print) -> Plan:
+    """Hash what changed under the raw folder and decide which years to run (no Dagster needed)."""
     started = time.perf_counter()
-    store = Store(paths.state_path)
-    index = store.index(paths.raw_dir)
-    plan = changes(index, store.catalog())
-    years = plan.partitions
-    say(f"{index.height} report files ({time.perf_counter() - started:.1f} s to hash them): "
-        f"{plan.new.height} new or changed, {plan.superseded.height} superseded"
+    store = Store(state_path)
+    index = store.index(raw_dir)
+    found = changes(index, store.catalog())
+    years = found.partitions
+    say(f"{index.height} report files ({time.perf_counter() - started:.1f} s to list and hash them): "
+        f"{found.new.height} new or changed, {found.superseded.height} superseded"
         + (f"; years to run: {', '.join(years)}" if years else ""))
-    warehouse = Path(paths.warehouse)
-    if index.is_empty() and not years and not warehouse.exists():
+    published = Path(warehouse)
+    if index.is_empty() and not years and not published.exists():
         years = [UNDATED]  # an empty folder still publishes an (empty) warehouse
-    stale = not warehouse.exists() or warehouse.stat().st_mtime < store.last_change()
-    if not years and not stale:
+    stale = not published.exists() or published.stat().st_mtime < store.last_change()
+    return Plan(index.height, years, bool(years) or stale)
+
+
+def run_all(paths: GongkaiPaths, instance: dg.DagsterInstance, say: Say = print,
+            planned: Plan | None = None) -> Outcome:
+    """Ingest every year with something new under the raw folder and publish the warehouse."""
+    planned = planned or plan(paths.raw_dir, paths.state_path, paths.warehouse, say)
+    if planned.nothing_new:
         say("nothing new: the warehouse is up to date")
-        return Outcome(True, index.height, message="nothing new")
+        return Outcome(True, planned.files, message="nothing new")
+    from .definitions import INDEX_JOB, PUBLISH_JOB, YEAR_JOB, build
+
     defs = build(paths)
-    outcome = Outcome(True, index.height, years)
-    for name, partition in [(INDEX_JOB, None), *((YEAR_JOB, y) for y in years), (PUBLISH_JOB, None)]:
-        step = time.perf_counter()
-        result = defs.resolve_job_def(name).execute_in_process(instance=instance, partition_key=partition,
-                                                            raise_on_error=False)
-        outcome.results.append(result)
-        if not result.success:
-            failed = [e for e in result.all_events if e.is_failure]
-            outcome.success = False
-            outcome.message = failed[0].message if failed else "run failed"
-            return outcome
-        say(f"{name}{' ' + partition if partition else ''}: done ({time.perf_counter() - step:.1f} s)")
+    outcome = Outcome(True, planned.files, planned.years)
+    steps = [(INDEX_JOB, None), *((YEAR_JOB, y) for y in planned.years), (PUBLISH_JOB, None)]
+    with _progress_to(say):
+        for done, (name, partition) in enumerate(steps, 1):
+            step = time.perf_counter()
+            result = defs.resolve_job_def(name).execute_in_process(
+                instance=instance, partition_key=partition, run_config=QUIET, raise_on_error=False)
+            outcome.results.append(result)
+            if not result.success:
+                failed = [e for e in result.all_events if e.is_failure]
+                outcome.success = False
+                outcome.message = failed[0].message if failed else "run failed"
+                return outcome
+            say(f"{name}{' ' + partition if partition else ''}: done ({time.perf_counter() - step:.1f} s; "
+                f"step {done} of {len(steps)})")
     outcome.published = True
     return outcome
+
+
+class _Say(logging.Handler):
+    def __init__(self, say: Say):
+        super().__init__(logging.INFO)
+        self.say = say
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.say(record.getMessage())
+
+
+@contextmanager
+def _progress_to(say: Say) -> Iterator[None]:
+    """Route the progress logger to `say` while a CLI run lasts."""
+    logger, handler = logging.getLogger(PROGRESS_LOGGER), _Say(say)
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)

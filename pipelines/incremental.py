@@ -3,6 +3,7 @@
 A store is a folder of parquet files:
 
     catalog.parquet                               every version of every file ever ingested
+    hashes.parquet                                sha256 of each raw file by (path, size, mtime, inode)
     parsed/<code version>/<partition>/<id>.<part>.parquet    parsed segments (see parse_all)
     parsed/<code version>/years.parquet           the report year of bytes read (sha256, year)
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,7 +38,15 @@ from .parse_all import PARTS, Progress, write_atomic, hash_files, parse_to_segme
 UNDATED = "undated"
 FIRST_YEAR = 2008  # the 政府信息公开条例 took effect in May 2008: the first annual reports cover 2008
 
-LISTING_SCHEMA = {"source_file": pl.String, "path": pl.String, "size_bytes": pl.Int64, "mtime_ns": pl.Int64}
+LISTING_SCHEMA = {"source_file": pl.String, "path": pl.String, "size_bytes": pl.Int64, "mtime_ns": pl.Int64,
+                  "inode": pl.Int64}
+# What a stat tells of a file, and so what must be equal for its recorded sha256 to be trusted.
+STAT_KEY = ["path", "size_bytes", "mtime_ns", "inode"]
+HASHES_SCHEMA = {**{k: LISTING_SCHEMA[k] for k in STAT_KEY}, "sha256": pl.String, "hashed_at_ns": pl.Int64}
+# A file modified this close to (or after) the moment its hash was taken may have changed again within
+# the file system's time-stamp granularity without its mtime moving: it is hashed again ("racily
+# clean" in git's terms) until a hash taken well after its last modification is on record.
+RACY_NS = 2_000_000_000
 INDEX_SCHEMA = {**LISTING_SCHEMA, "sha256": pl.String, "report_id": pl.String, "partition": pl.String,
                 "parsed": pl.Boolean}
 TIMESTAMP = pl.Datetime("us", "UTC")
@@ -97,6 +107,7 @@ def list_files(raw_dir: str | Path) -> pl.DataFrame:
             "path": [str(p) for p in files],
             "size_bytes": [s.st_size for s in stats],
             "mtime_ns": [s.st_mtime_ns for s in stats],
+            "inode": [s.st_ino for s in stats],
         },
         schema=LISTING_SCHEMA,
     )
@@ -224,16 +235,16 @@ class Store:
         )
 
     def index(self, raw_dir: str | Path, last_year: int | None = None, workers: int | None = None) -> pl.DataFrame:
-        """Every report file under raw_dir with its sha256 and partition. Files are hashed every time
-        (the bytes, not the time stamps, say whether a file changed); the year is read from the title
-        only for bytes the parser has not read yet."""
+        """Every report file under raw_dir with its sha256 and partition. The bytes, not the time
+        stamps, say whether a file changed, but like git's index the store trusts a sha256 it took of
+        a file whose path, size, mtime and inode are all unchanged since (see `hashes`); the year is
+        read from the title only for bytes the parser has not read yet."""
         return self.index_listing(list_files(raw_dir), last_year, workers)
 
     def index_listing(self, listing: pl.DataFrame, last_year: int | None = None,
                       workers: int | None = None) -> pl.DataFrame:
         """Store.index for the files of a listing."""
-        shas = hash_files(listing["path"].to_list(), workers)
-        index = listing.with_columns(sha256=pl.Series(shas, dtype=pl.String)).with_columns(
+        index = self.hashes(listing, workers).with_columns(
             report_id=pl.col("sha256").str.head(16))
         index = index.join(self.known_partitions(), on="sha256", how="left")
         unknown = index.filter(pl.col("partition").is_null())
@@ -248,6 +259,34 @@ class Store:
             .cast(INDEX_SCHEMA)
             .sort("source_file")
         )
+
+    @property
+    def hashes_path(self) -> Path:
+        return self.root / "hashes.parquet"
+
+    def hashes(self, listing: pl.DataFrame, workers: int | None = None) -> pl.DataFrame:
+        """The listing with the sha256 of each file. A file is read only when no hash of it is on record
+        for its present (path, size, mtime_ns, inode), or when that hash was taken within RACY_NS of
+        its mtime; so a rerun over an unchanged folder costs a stat a file. The known limit: bytes
+        rewritten in place with the same size, and the mtime then set back (or kept, on a file system
+        whose time stamps are coarser than RACY_NS), look unchanged until the file is touched."""
+        on_record = (pl.read_parquet(self.hashes_path) if self.hashes_path.exists()
+                     else pl.DataFrame(schema=HASHES_SCHEMA))
+        trusted = on_record.filter(pl.col("mtime_ns") + RACY_NS <= pl.col("hashed_at_ns"))
+        known = listing.join(trusted.select(*STAT_KEY, "sha256"), on=STAT_KEY, how="left")
+        todo = known.filter(pl.col("sha256").is_null())
+        if todo.is_empty():
+            return known
+        hashed_at = time.time_ns()  # before reading: a write during the read makes the hash racy
+        fresh = todo.with_columns(sha256=pl.Series(hash_files(todo["path"].to_list(), workers), dtype=pl.String))
+        # Records of other paths stay (another listing may hold them); those of paths hashed now are replaced.
+        record = pl.concat([
+            on_record.join(fresh.select("path"), on="path", how="anti"),
+            fresh.select(*STAT_KEY, "sha256", hashed_at_ns=pl.lit(hashed_at, pl.Int64)),
+        ]).cast(HASHES_SCHEMA)
+        self.root.mkdir(parents=True, exist_ok=True)
+        write_atomic(record, self.hashes_path)  # a cache: a lost concurrent update is hashed again later
+        return known.update(fresh.select("path", "sha256"), on="path")
 
     @property
     def years_path(self) -> Path:

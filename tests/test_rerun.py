@@ -1,0 +1,127 @@
+"""Reruns: a file is read again only when its stat changed, and a run with nothing new does nothing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from pipelines.incremental import RACY_NS, Store, changes
+from pipelines.parse_all import sha256_of
+
+from .conftest import ROOT, SAMPLES_DIR
+from .expected_samples import SAMPLES
+
+FIRST = sorted(SAMPLES)[0]
+AN_HOUR_AGO_NS = time.time_ns() - 3600 * 10**9
+
+
+def _copy(raw: Path, names, mtime_ns: int | None = AN_HOUR_AGO_NS) -> Path:
+    raw.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copy(SAMPLES_DIR / name, raw / name)
+        if mtime_ns is not None:
+            os.utime(raw / name, ns=(mtime_ns, mtime_ns))
+    return raw
+
+
+def _rewrite_in_place(path: Path, mtime_ns: int | None) -> None:
+    """New bytes of the same size in the same inode, with the mtime set to `mtime_ns` (or left as written)."""
+    data = bytearray(path.read_bytes())
+    data[-1:] = b"\n" if data[-1:] != b"\n" else b" "
+    inode = path.stat().st_ino
+    with open(path, "r+b") as f:
+        f.write(data)
+    if mtime_ns is not None:
+        os.utime(path, ns=(mtime_ns, mtime_ns))
+    assert path.stat().st_ino == inode and path.stat().st_size == len(data)
+
+
+def _sha(store: Store, raw: Path, name: str) -> str:
+    index = store.index(raw, workers=1)
+    return index.filter(index["source_file"] == name)["sha256"].item()
+
+
+def test_a_hash_on_record_is_trusted_while_the_stat_is_unchanged(tmp_path):
+    raw, store = _copy(tmp_path / "raw", [FIRST]), Store(tmp_path / "state")
+    before = _sha(store, raw, FIRST)
+    _rewrite_in_place(raw / FIRST, AN_HOUR_AGO_NS)
+    # The known limit, as with git's index: same size, same mtime, same inode: the bytes are not read.
+    assert _sha(store, raw, FIRST) == before != sha256_of(raw / FIRST)
+    os.utime(raw / FIRST)  # any change of the stat has the file read again
+    assert _sha(store, raw, FIRST) == sha256_of(raw / FIRST) != before
+
+
+def test_a_file_modified_just_before_its_hash_is_read_again(tmp_path):
+    raw, store = _copy(tmp_path / "raw", [FIRST], mtime_ns=None), Store(tmp_path / "state")
+    before = _sha(store, raw, FIRST)
+    mtime = (raw / FIRST).stat().st_mtime_ns
+    assert time.time_ns() - mtime < RACY_NS, "the copy is fresh"
+    _rewrite_in_place(raw / FIRST, mtime)  # within the same time stamp: the stat alone cannot tell
+    assert _sha(store, raw, FIRST) == sha256_of(raw / FIRST) != before
+
+
+def test_a_touched_file_is_not_a_new_version_and_a_changed_one_is(tmp_path):
+    raw, store = _copy(tmp_path / "raw", SAMPLES), Store(tmp_path / "state")
+    index = store.index(raw, workers=1)
+    for partition in changes(index, store.catalog()).partitions:
+        store.ingest(index, partition, workers=1)
+    os.utime(raw / FIRST)
+    assert changes(store.index(raw, workers=1), store.catalog()).empty
+    _rewrite_in_place(raw / FIRST, None)
+    plan = changes(store.index(raw, workers=1), store.catalog())
+    assert plan.new["source_file"].to_list() == [FIRST] and plan.superseded["source_file"].to_list() == [FIRST]
+
+
+@dataclass
+class Cli:
+    first: subprocess.CompletedProcess
+    again: subprocess.CompletedProcess
+    state_before: dict[str, int]
+    state_after: dict[str, int]
+
+
+def _gongkai_run(raw: Path, warehouse: Path) -> subprocess.CompletedProcess:
+    # A fresh interpreter, to see which modules the command imports; DAGSTER_HOME unset: no run history.
+    script = ("import sys; from assets.cli import main; rc = main(sys.argv[1:]); "
+              "print('imported dagster' if 'dagster' in sys.modules else 'no dagster', file=sys.stderr); "
+              "sys.exit(rc)")
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
+    return subprocess.run([sys.executable, "-c", script, "run", "--raw-dir", str(raw), "--warehouse", str(warehouse)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+
+
+def _stats(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*")}
+
+
+@pytest.fixture(scope="module")
+def cli(tmp_path_factory) -> Cli:
+    tmp = tmp_path_factory.mktemp("cli")
+    raw, warehouse = _copy(tmp / "raw", sorted(SAMPLES)[:2]), tmp / "w.duckdb"
+    first = _gongkai_run(raw, warehouse)
+    before = _stats(tmp)
+    again = _gongkai_run(raw, warehouse)
+    return Cli(first, again, before, _stats(tmp))
+
+
+def test_the_cli_prints_its_own_progress_and_no_dagster_debug_events(cli):
+    assert cli.first.returncode == 0, cli.first.stderr
+    lines = cli.first.stderr.splitlines()
+    assert any(line.startswith("2020: parsed 2/2 new files") for line in lines)
+    assert any(line.startswith("ingest_year 2020: done") for line in lines)
+    assert not [line for line in lines if " - DEBUG - " in line or " - INFO - " in line or "STEP_" in line]
+    assert "files: 2  reports parsed: 2" in cli.first.stdout
+
+
+def test_a_cli_rerun_with_nothing_new_writes_nothing_and_imports_no_dagster(cli):
+    assert cli.again.returncode == 0, cli.again.stderr
+    assert "nothing new" in cli.again.stderr and "no dagster" in cli.again.stderr
+    assert cli.state_after == cli.state_before, "no file under the state folder or the warehouse changed"
+    assert "files: 2  reports parsed: 2" in cli.again.stdout
