@@ -128,52 +128,89 @@ def _candidates(section: Section, by_row: list[Identity], run: Run) -> tuple[lis
     chunks = _chunks(run.text)
     if not chunks or sum(widths) == 0:
         return [], False
-    found, gave_up = _search(run.text, chunks, widths, None, 2)
+    digits = _Digits(run.text)  # shared by both searches: the same ends and values are asked again
+    found, gave_up = _search(digits, chunks, widths, None, 2)
     if len(found) < 2 and not gave_up:
         return found, False
-    found, gave_up = _search(run.text, chunks, widths,
-                             lambda k, numbers: _row_holds(by_row, columns[k], numbers), MAX_CUTS)
+    checks = [_row_checks(by_row, cols) for cols in columns]
+    found, gave_up = _search(digits, chunks, widths,
+                             lambda k, numbers: _row_holds(checks[k], numbers), MAX_CUTS)
     return found, gave_up or len(found) >= MAX_CUTS
 
 
-def _search(text: str, chunks: list[tuple[int, int]], widths: list[int], row_ok, limit: int):
+class _Digits:
+    """The ends and values of the numbers of one run's text, each worked out once."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._ends: dict[tuple[int, int], list[int]] = {}
+        self._values: dict[tuple[int, int], Decimal] = {}
+
+    def ends(self, p: int, end: int) -> list[int]:
+        key = (p, end)
+        out = self._ends.get(key)
+        if out is None:
+            out = self._ends[key] = _number_ends(self.text, p, end)
+        return out
+
+    def value(self, start: int, end: int) -> Decimal:
+        key = (start, end)
+        out = self._values.get(key)
+        if out is None:
+            out = self._values[key] = Decimal(self.text[start:end])
+        return out
+
+
+def _search(digits: _Digits, chunks: list[tuple[int, int]], widths: list[int], row_ok, limit: int):
     """Depth-first over where each number ends, checking each row as it completes. Returns the cuts
     found (at most `limit`) and whether the step budget ran out first."""
     found: list[Candidate] = []
-    pieces: list[Piece] = []
+    # The walk keeps (start, end, cut) triples and makes Pieces only for the cuts it finds: most of
+    # the numbers it tries belong to no cut.
+    stack: list[tuple[int, int, bool]] = []
+    made: dict[tuple[int, int, bool], Piece] = {}
     total = sum(widths)
     completes = {sum(widths[:k + 1]): k for k in range(len(widths))}  # numbers so far -> row completed
+    n_chunks = len(chunks)
     # Characters in the chunks after chunk i, for the bound below.
-    after = [sum(e - s for s, e in chunks[i + 1:]) for i in range(len(chunks))]
+    after = [sum(e - s for s, e in chunks[i + 1:]) for i in range(n_chunks)]
     steps = 0
 
     def fillable(ci: int, p: int, numbers_left: int) -> bool:
         # Every chunk still ahead needs a number, and every number a character.
-        if ci == len(chunks):
+        if ci == n_chunks:
             return numbers_left == 0
-        return len(chunks) - ci <= numbers_left <= chunks[ci][1] - p + after[ci]
+        return n_chunks - ci <= numbers_left <= chunks[ci][1] - p + after[ci]
+
+    def piece(triple: tuple[int, int, bool]) -> Piece:
+        out = made.get(triple)
+        if out is None:
+            out = made[triple] = Piece(*triple)
+        return out
 
     def walk(ci: int, p: int) -> bool:  # False: stop the whole search
         nonlocal steps
-        n = len(pieces)
+        n = len(stack)
         if n == total:
-            found.append(_by_rows(pieces, widths))
+            found.append(_by_rows([piece(t) for t in stack], widths))
             return len(found) < limit
         start, end = chunks[ci]
-        for e in _number_ends(text, p, end):
+        left = total - n - 1
+        k = completes.get(n + 1)
+        for e in digits.ends(p, end):
             steps += 1
             if steps > MAX_STEPS:
                 return False
-            nxt, q = (ci + 1, chunks[ci + 1][0] if ci + 1 < len(chunks) else end) if e == end else (ci, e)
-            if not fillable(nxt, q, total - n - 1):
+            nxt, q = (ci + 1, chunks[ci + 1][0] if ci + 1 < n_chunks else end) if e == end else (ci, e)
+            if not fillable(nxt, q, left):
                 continue
-            pieces.append(Piece(p, e, not (p == start and e == end)))
-            k = completes.get(n + 1)
-            if row_ok is None or k is None or row_ok(k, [_value(text, pc) for pc in pieces[n + 1 - widths[k]:]]):
+            stack.append((p, e, not (p == start and e == end)))
+            if row_ok is None or k is None or row_ok(
+                    k, [digits.value(a, b) for a, b, _ in stack[n + 1 - widths[k]:]]):
                 if not walk(nxt, q):
-                    pieces.pop()
+                    stack.pop()
                     return False
-            pieces.pop()
+            stack.pop()
         return True
 
     if fillable(0, chunks[0][0], total):
@@ -193,12 +230,17 @@ def _value(text: str, piece: Piece) -> Decimal:
     return Decimal(text[piece.start:piece.end])
 
 
-def _row_holds(identities: list[Identity], columns: tuple[str, ...], numbers: list[Decimal]) -> bool:
-    at = dict(zip(columns, numbers))
-    for identity in identities:
-        if all(c in at for c in identity.lhs + identity.rhs):
-            if sum(at[c] for c in identity.lhs) != sum(at[c] for c in identity.rhs):
-                return False
+def _row_checks(identities: list[Identity], columns: tuple[str, ...]) -> list[tuple[list[int], list[int]]]:
+    """The row identities that name only columns of the row, as positions in it (left, right)."""
+    at = {c: i for i, c in enumerate(columns)}
+    return [([at[c] for c in identity.lhs], [at[c] for c in identity.rhs]) for identity in identities
+            if all(c in at for c in identity.lhs + identity.rhs)]
+
+
+def _row_holds(checks: list[tuple[list[int], list[int]]], numbers: list[Decimal]) -> bool:
+    for lhs, rhs in checks:
+        if sum(numbers[i] for i in lhs) != sum(numbers[i] for i in rhs):
+            return False
     return True
 
 
@@ -215,7 +257,10 @@ def _joint(section: Section, by_col: list[Identity], runs: list[Run], candidates
             for col in _shared_columns(section, ident)]
     if not dims:
         return candidates
-    vectors = [[_contribution(run, cand, dims, section) for cand in cands] for run, cands in zip(runs, candidates)]
+    vectors = []
+    for run, cands in zip(runs, candidates):
+        columns = [section.columns_of(row) for row in run.rows]  # once a run, not once a candidate
+        vectors.append([_contribution(run, cand, dims, columns) for cand in cands])
     every = list(range(len(dims)))
     feasible = _feasible(vectors, every)
     if feasible is not None and not _solved(feasible):
@@ -238,10 +283,10 @@ def _shared_columns(section: Section, identity: Identity) -> list[str]:
     return [c.code for c in section.columns if all(c.code in section.columns_of(r) for r in rows)]
 
 
-def _contribution(run: Run, cand: Candidate, dims, section: Section) -> tuple[Decimal, ...]:
+def _contribution(run: Run, cand: Candidate, dims, columns: list[tuple[str, ...]]) -> tuple[Decimal, ...]:
     values = {}
-    for row, pieces in zip(run.rows, cand):
-        for col, piece in zip(section.columns_of(row), pieces):
+    for row, cols, pieces in zip(run.rows, columns, cand):
+        for col, piece in zip(cols, pieces):
             values[(row, col)] = _value(run.text, piece)
     out = []
     for ident, col in dims:
