@@ -76,20 +76,20 @@ def _first_heading(text: str, pattern: re.Pattern, markers: tuple[str, ...], cur
 
 def _line_starts(text: str) -> list[int]:
     starts = [0]
-    starts.extend(i + 1 for i, ch in enumerate(text) if ch == "\n")
+    starts.extend(m.end() for m in _NEWLINE.finditer(text))
     return starts
 
 
+_NEWLINE = re.compile("\n")
+
+
 def _lines_between(text: str, starts: list[int], begin: int, end: int) -> list[Line]:
-    lines: list[Line] = []
-    i = bisect.bisect_right(starts, begin) - 1
-    pos = begin
-    while pos < end and i < len(starts):
-        line_end = starts[i + 1] - 1 if i + 1 < len(starts) else len(text)
-        piece = text[pos:min(line_end, end)]
-        if pos == begin:
-            piece = piece.lstrip("：:。 ")  # the rest of the heading's own line
-        lines.append((i + 1, piece))
-        i += 1
-        pos = starts[i] if i < len(starts) else end
-    return lines
+    """The lines of text[begin:end], each with its line number; a line cut by `end` is kept to there."""
+    if begin >= end:
+        return []
+    pieces = text[begin:end].split("\n")
+    if text[end - 1] == "\n":
+        pieces.pop()  # the line that starts at `end` is the next section's
+    pieces[0] = pieces[0].lstrip("：:。 ")  # the rest of the heading's own line
+    first = bisect.bisect_right(starts, begin)  # 1-based number of the line `begin` is on
+    return list(zip(range(first, first + len(pieces)), pieces))
