@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 Line = tuple[int, str]  # (1-based line number in the decoded file, text)
@@ -54,11 +55,14 @@ _PAGE_NUMBER = re.compile(r"^[-—–－~]+\s*\d{1,4}\s*[-—–－~]+$|^第\s*\
 _MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")  # a tag, not an autolink <http://…>
 
 
+# Each section is scored by several encodings, each asking these of every line: they are asked once.
+@lru_cache(maxsize=1 << 14)
 def has_markup(text: str) -> bool:
     """HTML tags on the line: the line belongs to the HTML encoding, whatever its tabs or spaces."""
     return bool(_MARKUP.search(text))
 
 
+@lru_cache(maxsize=1 << 14)
 def is_page_furniture(text: str) -> bool:
     t = text.replace("\f", "").strip()
     return not t or bool(_PAGE_NUMBER.match(t))

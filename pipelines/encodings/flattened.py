@@ -210,6 +210,7 @@ class Flattened:
         return out
 
 
+@lru_cache(maxsize=1 << 14)  # asked of every line of every section while detecting
 def _is_flat(line: str) -> bool:
     squeezed = normalise(line)
     if len(squeezed) < FLAT_LINE:

@@ -10,6 +10,8 @@ inside a table are dropped.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .. import values
 from .base import Line, RawCell, RawRow, has_markup, is_page_furniture
 
@@ -31,6 +33,14 @@ def _is_note(word: str) -> bool:
 def line_cells(number: int, text: str, outside_table: bool = False) -> RawRow:
     """One line as cells: its label words, then its numbers. A line that does not end in numbers is
     all label. Label cells carry `outside_table` when the caller says the text stood outside a table."""
+    labels, cells = _split(text)
+    return [RawCell(w, number, outside_table=outside_table) for w in labels] + [RawCell(c, number) for c in cells]
+
+
+# A section's lines are split when its encoding is scored and again when it is read, and lines such as
+# "0 0 0 0 0" repeat across reports: the split of a text is worth remembering.
+@lru_cache(maxsize=1 << 14)
+def _split(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     words = text.replace("\f", " ").split()
     cells: list[str] = []
     i = len(words)
@@ -44,8 +54,7 @@ def line_cells(number: int, text: str, outside_table: bool = False) -> RawRow:
             i -= 2
         else:
             break
-    labels = [RawCell(w, number, outside_table=outside_table) for w in words[:i]]
-    return labels + [RawCell(c, number) for c in cells]
+    return tuple(words[:i]), tuple(cells)
 
 
 def is_table_line(text: str) -> bool:
@@ -54,12 +63,12 @@ def is_table_line(text: str) -> bool:
     return bool(t) and len(t) <= LONG_LINE and "\t" not in text and "|" not in t and not has_markup(t)
 
 
+@lru_cache(maxsize=1 << 14)
 def line_kind(text: str) -> str:
     """'numbers' for a line that ends in numbers, 'label' for a short line of text, else 'other'."""
     if not is_table_line(text):
         return "other"
-    cells = line_cells(0, text)
-    if cells and _is_value(cells[-1].text):  # numbers stand only at the end of a line
+    if _split(text)[1]:  # numbers stand only at the end of a line
         return "numbers"
     return "label" if len(text.strip()) <= SHORT_TEXT else "other"
 
