@@ -52,15 +52,21 @@ def _split(row: RawRow) -> tuple[list[RawCell], list[RawCell]]:
     return [c for c in row[: last_label + 1] if c.text], row[last_label + 1:]
 
 
-_COLUMN_LABELS: dict[int, tuple[Section, frozenset[str]]] = {}
+_PER_SECTION: dict[tuple[str, int], tuple[Section, object]] = {}
+
+
+def _of_section(what: str, section: Section, make):
+    """`make(section)`, computed once a section (sections are constants of the forms)."""
+    key = (what, id(section))
+    cached = _PER_SECTION.get(key)
+    if cached is None or cached[0] is not section:
+        cached = _PER_SECTION[key] = (section, make(section))
+    return cached[1]
 
 
 def _column_labels(section: Section) -> frozenset[str]:
-    """The normalised column labels of a section, computed once (sections are constants of the forms)."""
-    cached = _COLUMN_LABELS.get(id(section))
-    if cached is None or cached[0] is not section:
-        cached = _COLUMN_LABELS[id(section)] = (section, frozenset(normalise(l) for c in section.columns for l in c.labels))
-    return cached[1]
+    """The normalised column labels of a section."""
+    return _of_section("labels", section, lambda s: frozenset(normalise(l) for c in s.columns for l in c.labels))
 
 
 def _is_header(section: Section, labels: list[RawCell]) -> bool:
@@ -277,8 +283,9 @@ def _place(section: Section, row_code: str, cells: list[RawCell], encoding: str,
         if len(cells) >= 2:
             placed[columns[0]] = (cells[0], (values.INFERRED_COLUMN,))
         unplaced = cells[1:-1]
+    by_code = _of_section("columns", section, lambda s: {c.code: c for c in s.columns})
     for col in columns:
-        column = section.column(col)
+        column = by_code[col]
         if col in placed:
             cell, extra = placed[col]
             v = values.parse(cell.text, column)
