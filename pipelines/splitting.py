@@ -165,15 +165,16 @@ def _search(digits: _Digits, chunks: list[tuple[int, int]], widths: list[int], r
     """Depth-first over where each number ends, checking each row as it completes. Returns the cuts
     found (at most `limit`) and whether the step budget ran out first."""
     found: list[Candidate] = []
-    # The walk keeps (start, end, cut) triples and makes Pieces only for the cuts it finds: most of
-    # the numbers it tries belong to no cut.
-    stack: list[tuple[int, int, bool]] = []
-    made: dict[tuple[int, int, bool], Piece] = {}
+    # The walk keeps (start, end, cut, value) tuples and makes Pieces only for the cuts it finds: most
+    # of the numbers it tries belong to no cut. The value is read only when rows are checked.
+    stack: list[tuple[int, int, bool, Decimal | None]] = []
+    made: dict[tuple[int, int, bool, Decimal | None], Piece] = {}
     total = sum(widths)
     completes = {sum(widths[:k + 1]): k for k in range(len(widths))}  # numbers so far -> row completed
     n_chunks = len(chunks)
     # Characters in the chunks after chunk i, for the bound below.
     after = [sum(e - s for s, e in chunks[i + 1:]) for i in range(n_chunks)]
+    ends, value = digits.ends, digits.value
     steps = 0
 
     def fillable(ci: int, p: int, numbers_left: int) -> bool:
@@ -182,10 +183,10 @@ def _search(digits: _Digits, chunks: list[tuple[int, int]], widths: list[int], r
             return numbers_left == 0
         return n_chunks - ci <= numbers_left <= chunks[ci][1] - p + after[ci]
 
-    def piece(triple: tuple[int, int, bool]) -> Piece:
-        out = made.get(triple)
+    def piece(t: tuple[int, int, bool, Decimal | None]) -> Piece:
+        out = made.get(t)
         if out is None:
-            out = made[triple] = Piece(*triple)
+            out = made[t] = Piece(t[0], t[1], t[2])
         return out
 
     def walk(ci: int, p: int) -> bool:  # False: stop the whole search
@@ -197,16 +198,16 @@ def _search(digits: _Digits, chunks: list[tuple[int, int]], widths: list[int], r
         start, end = chunks[ci]
         left = total - n - 1
         k = completes.get(n + 1)
-        for e in digits.ends(p, end):
+        check = row_ok is not None and k is not None
+        for e in ends(p, end):
             steps += 1
             if steps > MAX_STEPS:
                 return False
             nxt, q = (ci + 1, chunks[ci + 1][0] if ci + 1 < n_chunks else end) if e == end else (ci, e)
             if not fillable(nxt, q, left):
                 continue
-            stack.append((p, e, not (p == start and e == end)))
-            if row_ok is None or k is None or row_ok(
-                    k, [digits.value(a, b) for a, b, _ in stack[n + 1 - widths[k]:]]):
+            stack.append((p, e, not (p == start and e == end), value(p, e) if row_ok is not None else None))
+            if not check or row_ok(k, [t[3] for t in stack[n + 1 - widths[k]:]]):
                 if not walk(nxt, q):
                     stack.pop()
                     return False
