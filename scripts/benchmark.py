@@ -31,6 +31,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+ANALYSIS_MARKER = "<!-- analysis: written by hand, kept by scripts/benchmark.py -->"
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -332,7 +333,12 @@ to end ≤ 3 minutes and ≤ 10× the floor, peak RSS ≤ 2 GB, a rerun with not
 
 {markdown(queries)}
 """
-    Path(args.out).write_text(text, encoding="utf-8")
+    # The reading of the numbers is written by hand below the marker; a new measurement keeps it.
+    out = Path(args.out)
+    previous = out.read_text(encoding="utf-8") if out.exists() else ""
+    if ANALYSIS_MARKER in previous:
+        text += "\n" + previous[previous.index(ANALYSIS_MARKER):]
+    out.write_text(text, encoding="utf-8")
     print(f"wrote {args.out}")
     return 0
 
