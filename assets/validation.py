@@ -129,11 +129,6 @@ def findings_sql(rule: str) -> str:
     )
 
 
-def _descriptions() -> dict[str, str]:
-    return {r.rule: r.description_en
-            for f in FORMS.values() for r in (*f.identities, *f.soft_identities, *f.continuities)}
-
-
 def _rule_result(rule: str, findings: pl.DataFrame, parsed_reports: pl.DataFrame) -> dg.AssetCheckResult:
     """The findings of `rule` about the files as they are now (what `findings_sql` lists)."""
     files = (current_reports(parsed_reports).filter(pl.col("duplicate_of").is_null()).unique("report_id")

@@ -245,10 +245,6 @@ def _appeals_table(section: Section, cells: Cells) -> Table:
             values]
 
 
-def _is_number(text: str) -> bool:
-    return bool(text) and (text[0].isdigit() or text[0] in "+-")
-
-
 def _tab_rows(table: Table) -> str:
     return "\n".join("\t".join(row) for row in table)
 

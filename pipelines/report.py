@@ -76,12 +76,11 @@ def _parse_text(text: str, report: Report) -> None:
     report.agency, report.year, report.published = meta.agency, meta.year, meta.published
     form = meta_mod.form_version(text, meta.year)
     report.form_version = form
-    sections = find_sections(text)
-    tables = [c for c in TABLE_SECTIONS if c in sections]
     if form is None:
         # Recorded with the reason, never forced into a form: legacy_format, partial or not_a_report.
         report.status, report.status_reason = meta_mod.without_form(text, meta)
         return
+    sections = find_sections(text)
     encodings: list[str] = []
     missing: list[str] = []
     for code in TABLE_SECTIONS:
