@@ -48,7 +48,10 @@ def interpret(form_code: str, section_code: str, rows: list[RawRow], encoding: s
 
 def _split(row: RawRow) -> tuple[list[RawCell], list[RawCell]]:
     """Labels, and the value cells after the last label."""
-    last_label = max((i for i, c in enumerate(row) if values.kind(c.text) == "label"), default=-1)
+    # Read from the end: values follow the labels, so the last label is found after a few cells.
+    last_label = len(row) - 1
+    while last_label >= 0 and values.kind(row[last_label].text) != "label":
+        last_label -= 1
     return [c for c in row[: last_label + 1] if c.text], row[last_label + 1:]
 
 
@@ -62,6 +65,11 @@ def _of_section(what: str, section: Section, make):
     if cached is None or cached[0] is not section:
         cached = _PER_SECTION[key] = (section, make(section))
     return cached[1]
+
+
+def _columns_of(section: Section, row_code: str) -> tuple[str, ...]:
+    """`section.columns_of(row_code)`, looked up in a table made once a section."""
+    return _of_section("columns_of", section, lambda s: {r.code: s.columns_of(r) for r in s.rows})[row_code]
 
 
 def _column_labels(section: Section) -> frozenset[str]:
@@ -160,7 +168,7 @@ def _align(section: Section, data: list[_DataRow], out: SectionCells):
     named twice (P2), a row named only by the lines before it against the order of the anchors, or
     unlabelled values the order cannot place (P4).
     """
-    order = {r.code: i for i, r in enumerate(section.rows)}
+    order = _of_section("order", section, lambda s: {r.code: i for i, r in enumerate(s.rows)})
     anchors = _in_order([(i, order[d.code], 2 if d.own_label else 1) for i, d in enumerate(data) if d.code])
     placed: list[tuple[int, str, tuple[str, ...]]] = []
     taken: set[str] = set()
@@ -194,6 +202,11 @@ def _align(section: Section, data: list[_DataRow], out: SectionCells):
 def _in_order(labelled: list[tuple[int, int, int]]) -> set[int]:
     """The data rows (index, form position, weight) of the heaviest run in strictly increasing form
     order: the labels that agree with each other about where they stand."""
+    positions = [pos for _, pos, _ in labelled]
+    if all(a < b for a, b in zip(positions, positions[1:])):
+        # The usual table: every label in the form's order. Weights are positive, so the whole run is
+        # heavier than any part of it.
+        return {i for i, _, _ in labelled}
     best: list[tuple[int, list[int]]] = []
     for k, (i, pos, weight) in enumerate(labelled):
         prev = max((best[m] for m in range(k) if labelled[m][1] < pos), key=lambda b: b[0], default=(0, []))
@@ -212,7 +225,7 @@ def _by_order(section: Section, order: dict[str, int], data: list[_DataRow], spa
     lo = order[data[before].code] if before >= 0 else -1
     hi = order[data[after].code] if after < len(data) else len(section.rows)
     slots = [r.code for r in section.rows[lo + 1:hi] if r.code not in taken]
-    widths = {len(section.columns_of(c)) for c in slots}
+    widths = {len(_columns_of(section, c)) for c in slots}
     # A row of numbers no slot is wide enough for (a stray number) is not a row of this table.
     run = [k for k in range(start, end) if _width(data[k].cells, widths) in widths]
     for k in range(start, end):
@@ -220,7 +233,7 @@ def _by_order(section: Section, order: dict[str, int], data: list[_DataRow], spa
             out.findings.extend(_unplaced(section.code, None, data[k].cells, UNASSIGNED,
                                           "数值前没有可识别的行标签", "values under no recognisable row label"))
     fits = bounded and len(run) == len(slots) and all(
-        _width(data[k].cells, {len(section.columns_of(c))}) == len(section.columns_of(c)) for k, c in zip(run, slots))
+        _width(data[k].cells, {len(_columns_of(section, c))}) == len(_columns_of(section, c)) for k, c in zip(run, slots))
     if fits:
         taken.update(slots)
         return [(k, c, (ROW_FROM_ORDER,)) for k, c in zip(run, slots)]
@@ -250,7 +263,7 @@ def _trim(cells: list[RawCell], width: int) -> list[RawCell]:
 
 def _place(section: Section, row_code: str, cells: list[RawCell], encoding: str, out: SectionCells,
            extra_flags: tuple[str, ...] = ()) -> None:
-    columns = section.columns_of(row_code)
+    columns = _columns_of(section, row_code)
     if any(values.UNSPLIT in c.flags for c in cells):
         # Digits the encoding could not cut into cells: no column is justified for any of them.
         unsplit, findings = splitting.unsplit_cells(section, row_code, cells, encoding)
@@ -283,12 +296,12 @@ def _place(section: Section, row_code: str, cells: list[RawCell], encoding: str,
         if len(cells) >= 2:
             placed[columns[0]] = (cells[0], (values.INFERRED_COLUMN,))
         unplaced = cells[1:-1]
-    by_code = _of_section("columns", section, lambda s: {c.code: c for c in s.columns})
+    by_code = _of_section("columns", section, lambda s: {c.code: (c, values.parser(c)) for c in s.columns})
     for col in columns:
-        column = by_code[col]
+        column, parse = by_code[col]
         if col in placed:
             cell, extra = placed[col]
-            v = values.parse(cell.text, column)
+            v = parse(cell.text)
             out.cells.append(Cell(section.code, row_code, col, v.value, v.unit, cell.text, cell.line,
                                   v.flags + extra + extra_flags + cell.flags, encoding))
         else:

@@ -10,7 +10,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, partial
 
 from schemas.forms import Column
 
@@ -127,3 +128,10 @@ def parse(raw: str | None, column: Column) -> Value:
         elif column.default_unit_assumed:
             flags.append(ASSUMED_UNIT)
     return Value(number, unit, tuple(flags))
+
+
+def parser(column: Column) -> Callable[[str | None], Value]:
+    """`parse` under one column, remembered by the cell's text alone: a table's cells repeat the same
+    few texts ("0", "1", "—") under each column, and hashing the column (all its fields) with every
+    cell cost more than the lookup saved. Made once a column of the forms, so there are few of them."""
+    return lru_cache(maxsize=1 << 12)(partial(parse, column=column))
