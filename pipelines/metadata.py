@@ -60,7 +60,9 @@ class Meta:
 
 
 def metadata(text: str) -> Meta:
-    lines = [unicodedata.normalize("NFKC", line).strip() for line in text.split("\n")]
+    # NFKC maps no character to a line break and composes none with one: the text is normalised once,
+    # not line by line.
+    lines = [line.strip() for line in unicodedata.normalize("NFKC", text).split("\n")]
     archive, body = _archive_header(lines)
     body = [line for line in body if line]
     titles = [archive.get("标题", "")] if archive.get("标题") else []
