@@ -19,8 +19,7 @@ class PipeCells:
         body = content(lines)
         if not body:
             return 0.0
-        return sum(1 for _, t in body if t.rstrip().endswith("|") and not t.lstrip().startswith("|")
-                   or _BARE.match(t.strip())) / len(body)
+        return sum(1 for _, t in body if _is_pipe_line(t.strip())) / len(body)
 
     def rows(self, lines: list[Line]) -> list[RawRow]:
         rows: list[RawRow] = []
@@ -28,7 +27,7 @@ class PipeCells:
         seen_value = False
         for number, text in lines:
             t = text.strip()
-            if not t or _BARE.match(t):
+            if not t or (t[0] == "|" and _BARE.match(t)):
                 continue  # placeholders of merged cells: no content, no position we can trust
             if not t.endswith("|"):
                 if row:
@@ -46,6 +45,11 @@ class PipeCells:
         if row:
             rows.append(row)
         return rows
+
+
+def _is_pipe_line(t: str) -> bool:
+    """A stripped line that is a cell ending in a pipe (a Markdown row starts with one too), or bare pipes."""
+    return t.endswith("|") and not t.startswith("|") or bool(_BARE.match(t))
 
 
 ENCODING = PipeCells()

@@ -13,8 +13,7 @@ class TabRows:
         body = content(lines)
         if not body:
             return 0.0
-        return sum(1 for _, t in body
-                   if sum(1 for f in t.split("\t") if f.strip()) >= 2 and not has_markup(t)) / len(body)
+        return sum(1 for _, t in body if _is_tab_row(t)) / len(body)
 
     def rows(self, lines: list[Line]) -> list[RawRow]:
         rows = []
@@ -25,6 +24,12 @@ class TabRows:
                 fields.pop(0)
             rows.append([RawCell(f, number) for f in fields])
         return rows
+
+
+def _is_tab_row(text: str) -> bool:
+    """Two or more fields with text, and no markup. Two fields have text exactly when a tab stands
+    between the first and the last character that is not a space: no need to split the line."""
+    return "\t" in text.strip() and not has_markup(text)
 
 
 ENCODING = TabRows()
