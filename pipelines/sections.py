@@ -8,7 +8,6 @@ where the next section starts.
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 
@@ -41,7 +40,6 @@ class SectionText:
 
 def find_sections(text: str) -> dict[str, SectionText]:
     """The sections found in `text`, each with its lines. Sections that cannot be found are absent."""
-    starts = _line_starts(text)
     found: list[tuple[int, int, str]] = []  # (heading start, body start, code)
     cursor = 0
     for code, (pattern, markers) in HEADINGS.items():
@@ -52,7 +50,7 @@ def find_sections(text: str) -> dict[str, SectionText]:
     sections = {}
     for i, (_, body, code) in enumerate(found):
         end = found[i + 1][0] if i + 1 < len(found) else len(text)
-        sections[code] = SectionText(code, _lines_between(text, starts, body, end))
+        sections[code] = SectionText(code, _lines_between(text, body, end))
     return sections
 
 
@@ -74,16 +72,7 @@ def _first_heading(text: str, pattern: re.Pattern, markers: tuple[str, ...], cur
     return start, end
 
 
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    starts.extend(m.end() for m in _NEWLINE.finditer(text))
-    return starts
-
-
-_NEWLINE = re.compile("\n")
-
-
-def _lines_between(text: str, starts: list[int], begin: int, end: int) -> list[Line]:
+def _lines_between(text: str, begin: int, end: int) -> list[Line]:
     """The lines of text[begin:end], each with its line number; a line cut by `end` is kept to there."""
     if begin >= end:
         return []
@@ -91,5 +80,5 @@ def _lines_between(text: str, starts: list[int], begin: int, end: int) -> list[L
     if text[end - 1] == "\n":
         pieces.pop()  # the line that starts at `end` is the next section's
     pieces[0] = pieces[0].lstrip("：:。 ")  # the rest of the heading's own line
-    first = bisect.bisect_right(starts, begin)  # 1-based number of the line `begin` is on
+    first = text.count("\n", 0, begin) + 1  # the number of the line `begin` is on
     return list(zip(range(first, first + len(pieces)), pieces))
