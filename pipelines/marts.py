@@ -143,13 +143,20 @@ def _expected(counts: dict[str, int], version: str = "r.form_version") -> str:
     return "CASE " + version + " " + " ".join(f"WHEN {_lit(v)} THEN {n}" for v, n in counts.items()) + " END"
 
 
+def _value_if(cond: str) -> str:
+    """The cell's value where `cond` holds, else NULL: inside an aggregate, the same as FILTER (WHERE cond),
+    since aggregates skip NULLs. DuckDB runs a wide pivot of CASEs several times faster than one of
+    FILTERs (a year's mart_requests: 1.4 against 3.3 s of CPU)."""
+    return f"CASE WHEN {cond} THEN value END"
+
+
 def _unit_aggregates(unit: Unit, alias: str, where: str = "") -> list[str]:
     """Aggregates over the facts of one report (and column): the unit's value and, for a group, how many
     of its members have one."""
-    cond = f"row_code IN {_in(unit.codes)}" + (f" AND {where}" if where else "")
+    value = _value_if(f"row_code IN {_in(unit.codes)}" + (f" AND {where}" if where else ""))
     if not unit.is_group:
-        return [f'max(value) FILTER (WHERE {cond}) AS "{alias}__v"']
-    return [f'sum(value) FILTER (WHERE {cond}) AS "{alias}__v"', f'count(value) FILTER (WHERE {cond}) AS "{alias}__n"']
+        return [f'max({value}) AS "{alias}__v"']
+    return [f'sum({value}) AS "{alias}__v"', f'count({value}) AS "{alias}__n"']
 
 
 def _unit_value(unit: Unit, alias: str, cells: str = "c") -> str:
@@ -297,7 +304,7 @@ def active_mart() -> Mart:
     aggregates, outs = [], [*_report_outs()]
     for row, col, having in active_cells():
         name = active_column_name(row, col)
-        aggregates.append(f'max(value) FILTER (WHERE row_code = {_lit(row)} AND col_code = {_lit(col)}) AS "{name}"')
+        aggregates.append(f'max({_value_if(f"row_code = {_lit(row)} AND col_code = {_lit(col)}")}) AS "{name}"')
         labels = [(s.row(row), s.column(col)) for v, s in versions if v in having]
         zh = " / ".join(dict.fromkeys(f"{r.label_zh}：{c.label_zh}" for r, c in labels))
         en = " / ".join(dict.fromkeys(f"{r.label_en}: {c.label_en}" for r, c in labels))
