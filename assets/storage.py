@@ -1,9 +1,10 @@
 """Frames between assets, as parquet files: one a partition, under the state folder.
 
 A consumer that annotates an input `pl.LazyFrame` gets a scan of the files and reads only what it uses;
-one that annotates `pl.DataFrame` gets the frame. An unpartitioned consumer of a partitioned asset (the
-warehouse, over every year) gets the partitions that have been materialised, as one frame. LazyFrame
-outputs are streamed to disk, so the cells of a large year never need to be in memory at once.
+one that annotates `pl.DataFrame` gets the frame; one that annotates `Segments`, the files themselves.
+An unpartitioned consumer of a partitioned asset (the warehouse, over every year) gets the partitions
+that have been materialised, as one frame. LazyFrame outputs are streamed to disk, so the cells of a
+large year never need to be in memory at once.
 """
 
 import os
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import dagster as dg
 import polars as pl
+
+from pipelines.warehouse import Segments
 
 from .resources import GongkaiPaths
 
@@ -39,7 +42,7 @@ class ParquetFrames(dg.ConfigurableIOManager):
             obj.write_parquet(tmp)
         os.replace(tmp, path)  # a reader sees the old file or the new one, never half of one
 
-    def load_input(self, context: dg.InputContext) -> pl.DataFrame | pl.LazyFrame:
+    def load_input(self, context: dg.InputContext) -> pl.DataFrame | pl.LazyFrame | Segments:
         key = context.asset_key
         if context.has_asset_partitions:
             wanted = list(context.asset_partition_keys)
@@ -51,6 +54,8 @@ class ParquetFrames(dg.ConfigurableIOManager):
             files = [self._file(key, None)] if self._file(key, None).exists() else []
         if not files:
             raise FileNotFoundError(f"{key.to_user_string()} has not been materialised yet")
+        if context.dagster_type.typing_type is Segments:  # read by DuckDB itself, not through polars
+            return Segments(tuple(str(f) for f in files))
         frame = pl.scan_parquet(files)
         lazy = context.dagster_type.typing_type is pl.LazyFrame
         return frame if lazy else frame.collect()

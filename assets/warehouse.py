@@ -6,7 +6,7 @@ import dagster as dg
 import polars as pl
 
 from pipelines.validate import count_findings, schema_failures
-from pipelines.warehouse import WAREHOUSE_STEPS, Staged, TableInfo, describe, staged, table_docs
+from pipelines.warehouse import WAREHOUSE_STEPS, Segments, Staged, TableInfo, describe, staged, table_docs
 from schemas.marts import SCHEMAS
 
 from .metadata import PREVIEW_ROWS, counts_markdown
@@ -50,7 +50,7 @@ def _spec(table: str) -> dg.AssetSpec:
                                                "is not published otherwise.")
                  for t in SCHEMAS],
 )
-def warehouse(context: dg.AssetExecutionContext, parsed_reports: pl.DataFrame, facts: pl.LazyFrame,
+def warehouse(context: dg.AssetExecutionContext, parsed_reports: pl.DataFrame, facts: Segments,
               findings: pl.DataFrame, paths: GongkaiPaths):
     """Build every warehouse table in a private DuckDB file, check the marts and the code tables against
     their models, and only then swap the file in for the published one. A failed build or check leaves

@@ -36,8 +36,29 @@ def table_docs() -> list[dictionary.TableDoc]:
     return [*dictionary.CONTRACT, *dictionary.DIMENSIONS, *(m.doc for m in marts.MARTS.values())]
 
 
-def _write_tables(con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame | pl.LazyFrame]) -> None:
+# DuckDB's own limits while it builds: its default memory limit is 80 % of the machine, far past what
+# the whole run may use; above this it spills to a temporary folder beside the private file.
+THREADS = os.cpu_count() or 1
+MEMORY_LIMIT = "1GB"
+
+
+@dataclass(frozen=True)
+class Segments:
+    """A table stored as parquet files (one a partition): DuckDB reads them itself, in one statement,
+    without the cells passing through polars."""
+
+    files: tuple[str, ...]
+
+
+Table = pl.DataFrame | pl.LazyFrame | Segments
+
+
+def _write_tables(con: duckdb.DuckDBPyConnection, tables: dict[str, Table]) -> None:
     for name, frame in tables.items():
+        if isinstance(frame, Segments):
+            # In the order given, as a polars scan of the same files would concatenate them.
+            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet(?)', [list(frame.files)])
+            continue
         if isinstance(frame, pl.LazyFrame):
             # Streamed through a parquet file: the cells of every year never sit in memory at once.
             with tempfile.TemporaryDirectory() as folder:
@@ -85,7 +106,7 @@ class Staged:
 
 
 @contextmanager
-def staged(path: str | Path, tables: dict[str, pl.DataFrame], steps: Sequence[BuildStep] = ()) -> Iterator[Staged]:
+def staged(path: str | Path, tables: dict[str, Table], steps: Sequence[BuildStep] = ()) -> Iterator[Staged]:
     """Write `tables` (name -> frame) and run `steps` in a new private file; yield it, closed, to be
     checked and published. Whatever is not published, on success or failure, is removed on exit."""
     path = Path(path)
@@ -95,10 +116,14 @@ def staged(path: str | Path, tables: dict[str, pl.DataFrame], steps: Sequence[Bu
     _discard(private)
     build = Staged(path, private)
     try:
-        with closing(duckdb.connect(str(private))) as con:
+        with closing(duckdb.connect(str(private), config={"threads": THREADS, "memory_limit": MEMORY_LIMIT})) as con:
+            con.execute("SET enable_progress_bar = false")  # a build has no terminal to draw it on
+            # One transaction: the many small statements (a COMMENT a column) do not commit one by one.
+            con.execute("BEGIN TRANSACTION")
             _write_tables(con, tables)
             for step in steps:
                 step(con)
+            con.execute("COMMIT")
             con.execute("CHECKPOINT")
         with open(private, "rb") as f:  # on disk before it can be swapped in
             os.fsync(f.fileno())
@@ -108,7 +133,7 @@ def staged(path: str | Path, tables: dict[str, pl.DataFrame], steps: Sequence[Bu
             _discard(private)
 
 
-def publish(path: str | Path, tables: dict[str, pl.DataFrame], steps: Sequence[BuildStep] = ()) -> Path:
+def publish(path: str | Path, tables: dict[str, Table], steps: Sequence[BuildStep] = ()) -> Path:
     """Write `tables` and run `steps` in a new private file, then swap it in."""
     with staged(path, tables, steps) as build:
         return build.publish()
