@@ -21,19 +21,28 @@ TOLERANCE = 1e-6  # values are decimals read as floats: compare sums with room f
 TABLE_STATUSES = ("parsed", "partial")  # reports whose tables were read, in whole or in part
 AXIS_ZH = {"col_code": "列", "row_code": "行"}
 AXIS_EN = {"col_code": "column", "row_code": "row"}
+PRESENT = "_present"  # how many terms of an identity have a value, in a cell's group
+IDENTITY_COLUMNS = ("report_id", "section", "row_code", "col_code", "value", "raw_text", "source_line")
 
 
-def identity_findings(facts: pl.DataFrame, reports: pl.DataFrame) -> pl.DataFrame:
+def identity_findings(facts: pl.DataFrame | pl.LazyFrame, reports: pl.DataFrame) -> pl.DataFrame:
     """Every violated or not-evaluable identity of every report, as findings rows."""
     tabled = tabled_reports(reports)
+    # Only the columns a finding reads, each section's cells cut out once for all its identities.
+    cells = facts.lazy().select(IDENTITY_COLUMNS)
     parts = []
     for form in FORMS.values():
         ids = tabled.filter(pl.col("form_version") == form.code).select("report_id")
         if ids.is_empty():
             continue
-        of_form = facts.join(ids, on="report_id", how="semi")
-        for identity in (*form.identities, *form.soft_identities):
-            parts.append(_evaluate(form.section(identity.section), identity, ids, of_form))
+        rules = (*form.identities, *form.soft_identities)
+        sections = sorted({identity.section for identity in rules})
+        of_form = cells.join(ids.lazy(), on="report_id", how="semi").filter(pl.col("section").is_in(sections)).collect()
+        in_section = {code: of_form.filter(pl.col("section") == code) for code in sections}
+        with_table = {code: frame.select(pl.col("report_id").unique()) for code, frame in in_section.items()}
+        for identity in rules:
+            parts.append(_evaluate(form.section(identity.section), identity, ids, in_section[identity.section],
+                                   with_table[identity.section]))
     return as_findings(parts)
 
 
@@ -93,6 +102,29 @@ def by_cell(cells: pl.DataFrame, along: str, member: str, terms: tuple[str, ...]
     return g
 
 
+def sums_by_cell(cells: pl.DataFrame, along: str, member: str, sums: dict[str, tuple[str, ...]],
+                 pinned: str | None = None) -> pl.DataFrame:
+    """`by_cell` with, instead of a flag for each term, `PRESENT`: how many of the member codes have a value
+    (counted once each, so that the count says whether every term has one). Which terms lack a value
+    is asked (`terms_present`) only of the few cells where some do."""
+    marked = cells.with_columns(
+        *(pl.when(pl.col(member).is_in(codes)).then(pl.col("value")).alias(name) for name, codes in sums.items()),
+        pl.when(pl.col("value").is_not_null()).then(pl.col(member)).alias(PRESENT),
+    )
+    g = marked.group_by("report_id", along).agg(pl.col(*sums).sum(), pl.col(PRESENT).drop_nulls().n_unique())
+    if pinned:
+        source = marked.filter(pl.col(member) == pinned).select("report_id", along, "raw_text", "source_line")
+        g = g.join(source, on=["report_id", along], how="left")
+    return g
+
+
+def terms_present(cells: pl.DataFrame, along: str, member: str, terms: tuple[str, ...]) -> pl.DataFrame:
+    """One row per (report, along): `_has_i` whether term i has a value, as `absent_terms` reads them."""
+    return cells.with_columns(
+        ((pl.col(member) == t) & pl.col("value").is_not_null()).alias(f"_has_{i}") for i, t in enumerate(terms)
+    ).group_by("report_id", along).agg(pl.col(r"^_has_\d+$").any())
+
+
 def absent_terms(terms: tuple[str, ...], names: tuple[str, ...] | None = None) -> pl.Expr:
     """The terms (or their `names`) without a value, in the form's order, after `by_cell`."""
     names = names or terms
@@ -141,19 +173,20 @@ def table_not_read(ids: pl.DataFrame, rule: str, section: Section, description_z
     )
 
 
-def _evaluate(section: Section, identity: Identity, ids: pl.DataFrame, facts: pl.DataFrame) -> pl.DataFrame:
+def _evaluate(section: Section, identity: Identity, ids: pl.DataFrame, in_section: pl.DataFrame,
+              with_table: pl.DataFrame) -> pl.DataFrame:
+    """The findings of one identity: `in_section` holds the cells of its section of the reports `ids`,
+    `with_table` the reports that have any."""
     member, along = axes(identity.over)
     terms = (*identity.lhs, *identity.rhs)
     alongs = along_values(section, identity.over, terms)
-    in_section = facts.filter(pl.col("section") == section.code)
-    with_table = in_section.select("report_id").unique()
     # Only an identity with one cell on its left names that cell (I2, I3, T4: the total); I1 has two.
     pinned = identity.lhs[0] if len(identity.lhs) == 1 else None
-    g = by_cell(in_section.filter(pl.col(member).is_in(terms) & pl.col(along).is_in(alongs)), along, member, terms,
-                {"lhs": identity.lhs, "rhs": identity.rhs}, pinned)
+    term_cells = in_section.filter(pl.col(member).is_in(terms) & pl.col(along).is_in(alongs))
+    g = sums_by_cell(term_cells, along, member, {"lhs": identity.lhs, "rhs": identity.rhs}, pinned)
     grid = with_table.join(pl.DataFrame({along: alongs}, schema={along: pl.String}), how="cross")
-    g = grid.join(g, on=["report_id", along], how="left").with_columns(absent=absent_terms(terms))
-    evaluable = pl.col("absent").list.len() == 0
+    g = grid.join(g, on=["report_id", along], how="left")
+    evaluable = pl.col(PRESENT).fill_null(0) == len(terms)
     excess = pl.col("lhs") - pl.col("rhs")
     broken = evaluable & (excess.abs() > TOLERANCE if identity.relation == "=" else excess > TOLERANCE)
     where_zh, where_en, cells = location(section, along, pinned)
@@ -174,7 +207,13 @@ def _evaluate(section: Section, identity: Identity, ids: pl.DataFrame, facts: pl
         **cells,
     )
     member_labels = labels_zh(section, member)
-    unknown = g.filter(~evaluable).select(
+    # Which terms are absent is listed only where some are: a list a row for every row would cost more
+    # than all the rest of the identity.
+    unknown = g.filter(~evaluable)
+    present = terms_present(term_cells.join(unknown.select("report_id", along), on=["report_id", along], how="semi"),
+                            along, member, terms)
+    unknown = unknown.join(present,
+                           on=["report_id", along], how="left").with_columns(absent=absent_terms(terms)).select(
         "report_id",
         rule=pl.lit(identity.rule + NOT_EVALUABLE),
         severity=pl.lit("warning"),

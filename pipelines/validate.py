@@ -15,6 +15,11 @@ from .continuity import continuity_findings
 from .frames import FINDINGS_SCHEMA
 from .identities import as_findings, identity_findings
 
+# Facts checked at once: small beside a year's ≈ 3·10⁶ (≈ 200 a report), large enough that the fixed
+# cost of a validation stays negligible.
+CHUNK_ROWS = 400_000
+ROW, SEEN = "_row", "_seen"  # helper columns: a row's number, a failure's place in a list
+
 
 def value_findings(facts: pl.DataFrame) -> pl.DataFrame:
     """Cells whose value the form does not allow: negative values outside `change` (S1, the parser
@@ -35,9 +40,40 @@ def value_findings(facts: pl.DataFrame) -> pl.DataFrame:
     return as_findings([negative, fractional])
 
 
-def report_findings(reports: pl.DataFrame, facts: pl.DataFrame, parse_findings: pl.DataFrame) -> pl.DataFrame:
-    """What each report says wrong on its own: the parser's findings, the identities, the values."""
-    return _sorted([parse_findings, identity_findings(facts, reports), value_findings(facts)])
+def report_findings(reports: pl.DataFrame, facts: pl.DataFrame | pl.LazyFrame, parse_findings: pl.DataFrame,
+                    chunk_rows: int = CHUNK_ROWS) -> pl.DataFrame:
+    """What each report says wrong on its own: the parser's findings, the identities, the values. Every
+    one is about the cells of one report, so they are found a chunk of whole reports at a time, and a
+    year's cells are never all in memory (a LazyFrame of facts is read a chunk at a time)."""
+    facts = facts.lazy()
+    ids = facts.select("report_id").collect()["report_id"]
+    parts = [parse_findings]
+    for start, length in report_slices(ids, chunk_rows):
+        cells = facts.slice(start, length).collect()
+        of_chunk = reports.filter(pl.col("report_id").is_in(cells["report_id"].unique().implode()))
+        parts += [identity_findings(cells, of_chunk), value_findings(cells)]
+    # Reports without a cell still have identities (not evaluable: their tables were not read).
+    factless = reports.filter(~pl.col("report_id").is_in(ids.unique().implode()))
+    parts.append(identity_findings(facts.clear(), factless))
+    return _sorted(parts)
+
+
+def report_slices(report_ids: pl.Series, chunk_rows: int = CHUNK_ROWS) -> list[tuple[int, int]]:
+    """(offset, length) of consecutive slices of rows, each of about `chunk_rows` rows (more when a
+    report's rows are longer), that never part the rows of a report: a slice ends only where every
+    report begun in it has ended. Facts come a report after another, so this cuts between reports;
+    rows of one report scattered far apart would make one large slice, never a wrong one."""
+    if report_ids.is_empty():
+        return [(0, 0)]
+    ends = (pl.DataFrame({"report_id": report_ids}).with_row_index(ROW)
+            .select(pl.col(ROW).max().over("report_id").cum_max() == pl.col(ROW))
+            .to_series().arg_true())  # rows after which no report begun continues
+    slices, start = [], 0
+    for end in ends.to_list():
+        if end + 1 - start >= chunk_rows or end + 1 == report_ids.len():
+            slices.append((start, end + 1 - start))
+            start = end + 1
+    return slices
 
 
 def all_findings(reports: pl.DataFrame, facts: pl.DataFrame, parse_findings: pl.DataFrame) -> pl.DataFrame:
@@ -82,8 +118,32 @@ def schema_failures(model: type, frame: pl.DataFrame) -> pl.DataFrame | None:
     return None
 
 
-def facts_failures(facts: pl.DataFrame, reports: pl.DataFrame) -> pl.DataFrame | None:
-    return schema_failures(tables.FactsOfReports, with_report(facts, reports))
+def facts_failures(facts: pl.DataFrame | pl.LazyFrame, reports: pl.DataFrame,
+                   chunk_rows: int = CHUNK_ROWS) -> pl.DataFrame | None:
+    """`FactsOfReports` failures of the facts, checked in slices of whole reports. pandera makes a column
+    per check, so a year checked at once would hold several copies of its cells; every check is about a
+    row or about cells of one report (the uniqueness key includes report_id), so slices of whole
+    reports find what one validation finds. Failure indices are the rows of `facts` as given."""
+    facts = facts.lazy()
+    found = []
+    for start, length in report_slices(facts.select("report_id").collect()["report_id"], chunk_rows):
+        failures = schema_failures(tables.FactsOfReports, with_report(facts.slice(start, length).collect(), reports))
+        if failures is not None:
+            found.append(failures.with_columns(pl.col("index") + start))  # a failure of the whole frame has none
+    return merge_failures(found)
+
+
+def merge_failures(found: list[pl.DataFrame]) -> pl.DataFrame | None:
+    """The failures of several chunks as one validation would list them: check by check, by row, and a
+    failure about the whole frame (no row: a wrong type, a missing column) once."""
+    if not found:
+        return None
+    merged = pl.concat(found, how="vertical_relaxed")
+    merged = merged.filter(pl.col("index").is_not_null() | pl.struct(pl.all()).is_first_distinct())
+    check = ["schema_context", "column", "check"]
+    return (merged.with_row_index(SEEN)
+            .sort(pl.col(SEEN).min().over(check), "index", nulls_last=False, maintain_order=True)
+            .drop(SEEN))
 
 
 def findings_failures(findings: pl.DataFrame, reports: pl.DataFrame) -> pl.DataFrame | None:
