@@ -10,6 +10,7 @@ that cannot be placed is reported, never moved.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from schemas.forms import FORMS, Section
@@ -46,13 +47,19 @@ def interpret(form_code: str, section_code: str, rows: list[RawRow], encoding: s
     return _labelled_rows(form_code, section, rows, encoding)
 
 
-def _split(row: RawRow) -> tuple[list[RawCell], list[RawCell]]:
-    """Labels, and the value cells after the last label."""
+def _split(row: RawRow) -> tuple[list[RawCell], list[RawCell], bool]:
+    """Labels, the value cells after the last label, and whether any of those holds a value (is not
+    blank)."""
     # Read from the end: values follow the labels, so the last label is found after a few cells.
     last_label = len(row) - 1
-    while last_label >= 0 and values.kind(row[last_label].text) != "label":
+    has_value = False
+    while last_label >= 0:
+        kind = values.kind(row[last_label].text)
+        if kind == "label":
+            break
+        has_value = has_value or kind == "value"
         last_label -= 1
-    return [c for c in row[: last_label + 1] if c.text], row[last_label + 1:]
+    return [c for c in row[: last_label + 1] if c.text], row[last_label + 1:], has_value
 
 
 _PER_SECTION: dict[tuple[str, int], tuple[Section, object]] = {}
@@ -70,6 +77,14 @@ def _of_section(what: str, section: Section, make):
 def _columns_of(section: Section, row_code: str) -> tuple[str, ...]:
     """`section.columns_of(row_code)`, looked up in a table made once a section."""
     return _of_section("columns_of", section, lambda s: {r.code: s.columns_of(r) for r in s.rows})[row_code]
+
+
+def _row_columns(section: Section) -> dict[str, tuple[tuple[str, str, Callable], ...]]:
+    """Each row's columns, as (code, unit, parser of a cell's text), made once a section."""
+    def make(s: Section):
+        column = {c.code: (c.code, c.unit, values.parser(c)) for c in s.columns}
+        return {r.code: tuple(column[code] for code in s.columns_of(r)) for r in s.rows}
+    return _of_section("row columns", section, make)
 
 
 def _column_labels(section: Section) -> frozenset[str]:
@@ -111,8 +126,7 @@ def _data_rows(section: Section, rows: list[RawRow], ix: LabelIndex) -> list[_Da
     data: list[_DataRow] = []
     block: list[str] = []  # the label lines since the previous data row
     for row in rows:
-        labels, cells = _split(row)
-        has_number = any(values.kind(c.text) == "value" for c in cells)
+        labels, cells, has_number = _split(row)
         if not has_number and _is_header(section, labels):
             block = []
             continue
@@ -263,7 +277,7 @@ def _trim(cells: list[RawCell], width: int) -> list[RawCell]:
 
 def _place(section: Section, row_code: str, cells: list[RawCell], encoding: str, out: SectionCells,
            extra_flags: tuple[str, ...] = ()) -> None:
-    columns = _columns_of(section, row_code)
+    columns = _row_columns(section)[row_code]
     if any(values.UNSPLIT in c.flags for c in cells):
         # Digits the encoding could not cut into cells: no column is justified for any of them.
         unsplit, findings = splitting.unsplit_cells(section, row_code, cells, encoding)
@@ -272,46 +286,60 @@ def _place(section: Section, row_code: str, cells: list[RawCell], encoding: str,
         return
     k = len(cells)
     cells = _trim(cells, len(columns))
-    placed: dict[str, tuple[RawCell, tuple[str, ...]]] = {}
-    unplaced: list[RawCell] = []
-    if any(c.span > 1 for c in cells) and sum(c.span for c in cells) == len(columns):
-        # The source gives each cell's columns (HTML colspan): a single-column cell stands where it
-        # is; a value over several merged columns belongs to none of them in particular.
-        col = 0
-        for cell in cells:
-            if cell.span == 1:
-                placed[columns[col]] = (cell, ())
-            else:
-                unplaced.append(cell)
-            col += cell.span
-    elif len(cells) == len(columns):
-        placed = {c: (cell, ()) for c, cell in zip(columns, cells)}
-    elif len(cells) > len(columns):
-        placed = {c: (cell, ()) for c, cell in zip(columns, cells)}
-        unplaced = cells[len(columns):]
-    elif cells:
-        # Fewer cells than columns: the source merged cells. Only the ends have a position we can
-        # justify: the last cell ends at the last column (the total), the first starts at the first.
-        placed[columns[-1]] = (cells[-1], (values.INFERRED_COLUMN,))
-        if len(cells) >= 2:
-            placed[columns[0]] = (cells[0], (values.INFERRED_COLUMN,))
-        unplaced = cells[1:-1]
-    by_code = _of_section("columns", section, lambda s: {c.code: (c, values.parser(c)) for c in s.columns})
-    for col in columns:
-        column, parse = by_code[col]
-        if col in placed:
-            cell, extra = placed[col]
+    placed, unplaced = _assign(cells, len(columns))
+    for (col, unit, parse), given in zip(columns, placed):
+        if given is None:
+            out.cells.append(Cell(section.code, row_code, col, None, unit, None, None,
+                                  (values.NOT_IN_SOURCE,), encoding))
+        else:
+            cell, extra = given
             v = parse(cell.text)
             out.cells.append(Cell(section.code, row_code, col, v.value, v.unit, cell.text, cell.line,
                                   v.flags + extra + extra_flags + cell.flags, encoding))
-        else:
-            out.cells.append(Cell(section.code, row_code, col, None, column.unit, None, None,
-                                  (values.NOT_IN_SOURCE,), encoding))
     if unplaced:
         out.findings.extend(_unplaced(section.code, row_code, unplaced, UNPLACED,
                                       f"该行有{k}个单元格而表有{len(columns)}列（源表合并了单元格），无法确定所在列",
                                       f"the row has {k} cells for {len(columns)} columns (merged in the source); "
                                       "the column of this value cannot be determined"))
+
+
+_ByPosition = tuple[RawCell, tuple[str, ...]]  # a cell and the flags its placement earned
+_INFERRED = (values.INFERRED_COLUMN,)
+
+
+def _assign(cells: list[RawCell], width: int) -> tuple[list[_ByPosition | None], list[RawCell]]:
+    """The cell each of a row's `width` columns gets (None where no cell can be placed there), and
+    the cells that have no column."""
+    if len(cells) >= width:
+        if any(c.span > 1 for c in cells) and sum(c.span for c in cells) == width:
+            return _by_span(cells, width)
+        return [(cell, ()) for cell in cells[:width]], cells[width:]
+    placed: list[_ByPosition | None] = [None] * width
+    if not cells:
+        return placed, []
+    if sum(c.span for c in cells) == width:  # cells fewer than columns, so some span several
+        return _by_span(cells, width)
+    # Fewer cells than columns: the source merged cells. Only the ends have a position we can
+    # justify: the last cell ends at the last column (the total), the first starts at the first.
+    placed[-1] = (cells[-1], _INFERRED)
+    if len(cells) >= 2:
+        placed[0] = (cells[0], _INFERRED)
+    return placed, cells[1:-1]
+
+
+def _by_span(cells: list[RawCell], width: int) -> tuple[list[_ByPosition | None], list[RawCell]]:
+    """The source gives each cell's columns (HTML colspan): a single-column cell stands where it is;
+    a value over several merged columns belongs to none of them in particular."""
+    placed: list[_ByPosition | None] = [None] * width
+    unplaced: list[RawCell] = []
+    col = 0
+    for cell in cells:
+        if cell.span == 1:
+            placed[col] = (cell, ())
+        else:
+            unplaced.append(cell)
+        col += cell.span
+    return placed, unplaced
 
 
 def _unplaced(section: str, row_code: str | None, cells: list[RawCell], rule: str, zh: str, en: str):
@@ -328,8 +356,8 @@ def _appeals(section: Section, rows: list[RawRow], encoding: str) -> SectionCell
     labelled: dict[str, list[RawCell]] = {}
     value_rows: list[list[RawCell]] = []
     for row in rows:
-        labels, cells = _split(row)
-        if not any(values.kind(c.text) == "value" for c in cells):
+        labels, cells, has_value = _split(row)
+        if not has_value:
             continue
         cells = _trim(cells, 0)
         code = next((ix[key(c.text)] for c in reversed(labels) if key(c.text) in ix), None)
