@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from schemas.forms import FORMS
 
 from .labels import key
 from .model import LEGACY, NOT_A_REPORT, PARTIAL
-from .text import normalise
+from .text import nfkc_text, normalise
 
 _REPORT = r"政府信息公开(?:工作)?(?:年度)?(?:报告|年报)"
 # Agency then year (桃江经济开发区2020年政府信息公开工作年度报告), or year then agency (2024年上海市科委…).
@@ -62,7 +61,7 @@ class Meta:
 def metadata(text: str) -> Meta:
     # NFKC maps no character to a line break and composes none with one: the text is normalised once,
     # not line by line.
-    lines = [line.strip() for line in unicodedata.normalize("NFKC", text).split("\n")]
+    lines = [line.strip() for line in nfkc_text(text).split("\n")]
     archive, body = _archive_header(lines)
     body = [line for line in body if line]
     titles = [archive.get("标题", "")] if archive.get("标题") else []

@@ -155,11 +155,22 @@ def _normalise_label(text: str) -> str:
 
 @lru_cache(maxsize=2)
 def _normalise_text(text: str) -> str:
-    return _normalise(text)
+    return _fold(nfkc_text(text))
+
+
+@lru_cache(maxsize=2)
+def nfkc_text(text: str) -> str:
+    """A whole text in NFKC, kept for the report being parsed: its metadata and its form version both
+    read it so."""
+    return unicodedata.normalize("NFKC", text)
 
 
 def _normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
+    return _fold(unicodedata.normalize("NFKC", text))
+
+
+def _fold(text: str) -> str:
+    """The rest of `normalise`, for a text already in NFKC."""
     text = text.replace("〔", "[").replace("〕", "]").replace("【", "[").replace("】", "]")
     return _QUOTES_AND_SPACE.sub("", text)
 
