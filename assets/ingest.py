@@ -20,9 +20,11 @@ progress_log = logging.getLogger(PROGRESS_LOGGER)  # the command line's own prog
 @dg.asset(group_name=GROUP_INGEST, kinds={"polars"})
 def raw_file_index(context: dg.AssetExecutionContext, paths: GongkaiPaths) -> dg.Output[pl.DataFrame]:
     """Every report file under the raw folder (recursively: .txt, .md, .html, .htm) with its size, its
-    sha256 and its report year: the year in its title, as the parser reads it, or `undated`. Files are
-    hashed every time; the year is read only from bytes the parser has not seen. A missing raw folder
-    fails the run: an empty run over a mistyped path must not look like success."""
+    sha256 and its report year: the year in its title, as the parser reads it, or `undated`. A file is
+    hashed again when its stat changed; the year is read only from bytes the parser has not seen; the
+    index a `gongkai run` planned from moments before is taken as it is while the folder and the store
+    are unchanged. A missing raw folder fails the run: an empty run over a mistyped path must not look
+    like success."""
     started = time.perf_counter()
     index = Store(paths.state_path).index(paths.raw_dir)
     context.log.info(f"{index.height} report files under {paths.raw_dir} "

@@ -69,6 +69,8 @@ def plan(raw_dir: str, state_path: str, warehouse: str, say: Say = print) -> Pla
     if index.is_empty() and not years and not published.exists():
         years = [UNDATED]  # an empty folder still publishes an (empty) warehouse
     stale = not published.exists() or published.stat().st_mtime < store.last_change()
+    if years or stale:
+        store.record_index(index)  # the run's index asset takes it as it is, unless the folder changes meanwhile
     return Plan(index.height, years, bool(years) or stale)
 
 

@@ -239,7 +239,41 @@ class Store:
         stamps, say whether a file changed, but like git's index the store trusts a sha256 it took of
         a file whose path, size, mtime and inode are all unchanged since (see `hashes`); the year is
         read from the title only for bytes the parser has not read yet."""
-        return self.index_listing(list_files(raw_dir), last_year, workers)
+        listing = list_files(raw_dir)
+        recorded = self.recorded_index(listing, last_year)
+        return recorded if recorded is not None else self.index_listing(listing, last_year, workers)
+
+    @property
+    def index_path(self) -> Path:
+        return self.parsed_dir() / "index.parquet"
+
+    def _index_stamp(self, last_year: int | None) -> str:
+        """What an index depends on besides the listing: the parsed segments (the store's last change),
+        the hashes on record and the last report year."""
+        hashes = self.hashes_path.stat().st_mtime_ns if self.hashes_path.exists() else 0
+        return f"{self.last_change()!r}/{hashes}/{last_year or date.today().year}"
+
+    def record_index(self, index: pl.DataFrame, last_year: int | None = None) -> None:
+        """Keep an index for the next `index` of the same folder: a run that planned from an index does
+        not hash, scan the segments and read years again moments later in its index asset."""
+        self.index_path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(index.with_columns(stamp=pl.lit(self._index_stamp(last_year))), self.index_path)
+
+    def recorded_index(self, listing: pl.DataFrame, last_year: int | None = None) -> pl.DataFrame | None:
+        """The recorded index, if it is what `index_listing` would make of `listing` now: the same files
+        with the same stat, nothing parsed or hashed since, and no file hashed too soon after it was
+        written (that one is read again, see `hashes`)."""
+        if not self.index_path.exists():
+            return None
+        recorded = pl.read_parquet(self.index_path)
+        if recorded.is_empty() or recorded["stamp"][0] != self._index_stamp(last_year):
+            return None
+        recorded = recorded.drop("stamp")
+        if not recorded.select(LISTING_SCHEMA.keys()).equals(listing.sort("source_file")):
+            return None
+        on_record = pl.read_parquet(self.hashes_path).join(recorded.select(STAT_KEY), on=STAT_KEY, how="semi")
+        trusted = on_record.filter(pl.col("mtime_ns") + RACY_NS <= pl.col("hashed_at_ns"))
+        return recorded if trusted.height == recorded.height else None
 
     def index_listing(self, listing: pl.DataFrame, last_year: int | None = None,
                       workers: int | None = None) -> pl.DataFrame:

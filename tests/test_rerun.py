@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.incremental import RACY_NS, Store, changes
+from pipelines.incremental import RACY_NS, Store, changes, list_files
 from pipelines.parse_all import sha256_of
 
 from .conftest import ROOT, SAMPLES_DIR
@@ -77,6 +77,31 @@ def test_a_touched_file_is_not_a_new_version_and_a_changed_one_is(tmp_path):
     _rewrite_in_place(raw / FIRST, None)
     plan = changes(store.index(raw, workers=1), store.catalog())
     assert plan.new["source_file"].to_list() == [FIRST] and plan.superseded["source_file"].to_list() == [FIRST]
+
+
+def test_an_index_recorded_by_the_plan_is_taken_while_nothing_changed(tmp_path):
+    raw, store = _copy(tmp_path / "raw", SAMPLES), Store(tmp_path / "state")
+    index = store.index(raw, workers=1)
+    store.record_index(index)
+    store.years_path.unlink()  # the years of unparsed bytes: read again only if the index is made anew
+    assert store.index(raw, workers=1).equals(index) and not store.years_path.exists()
+    os.utime(raw / FIRST, ns=(AN_HOUR_AGO_NS + 1, AN_HOUR_AGO_NS + 1))  # a changed stat: indexed again
+    assert store.recorded_index(list_files(raw)) is None
+    again = store.index(raw, workers=1)
+    assert again.drop("mtime_ns").equals(index.drop("mtime_ns")) and store.years_path.exists()
+    store.record_index(store.index(raw, workers=1))
+    assert store.recorded_index(list_files(raw)) is not None
+    store.ingest(index, index["partition"][0], workers=1)  # parsed since: `parsed` would differ
+    assert store.recorded_index(list_files(raw)) is None
+    store.record_index(store.index(raw, workers=1))
+    store.hashes_path.unlink()  # every file to be hashed again, as the README says
+    assert store.recorded_index(list_files(raw)) is None
+
+
+def test_an_index_of_files_hashed_too_soon_is_not_taken(tmp_path):
+    raw, store = _copy(tmp_path / "raw", [FIRST], mtime_ns=None), Store(tmp_path / "state")
+    store.record_index(store.index(raw, workers=1))
+    assert store.recorded_index(list_files(raw)) is None  # hashed within RACY_NS of its mtime: read again
 
 
 @dataclass
