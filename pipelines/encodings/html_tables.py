@@ -10,116 +10,163 @@ as rows marked outside the table.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from html import unescape
 from html.parser import HTMLParser
+from itertools import accumulate
 
 from .base import Line, RawCell, RawRow
 from .spaced_text import line_cells
 
 _CELL_TAG = re.compile(r"<t[dh][\s>]", re.I)
-_SPACE = re.compile(r"\s+")
 # Tags that break text into separate blocks, outside tables and (as a space) inside a cell.
 _BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "caption"}
 _SKIPPED = {"script", "style", "head", "title"}
 
 
+def _squeeze(text: str) -> str:
+    """Runs of whitespace as one space, none at the ends (str.split and the regex \\s agree on what
+    whitespace is)."""
+    return " ".join(text.split())
+
+
 class _Reader(HTMLParser):
-    def __init__(self, line_of: list[int]):
+    """Rows of cells from the events of an HTML parser. Tag names arrive lowercased; where a piece
+    starts is kept as its offset in the text."""
+
+    def __init__(self, lines: list[Line]):
         super().__init__(convert_charrefs=True)
-        self.line_of = line_of  # parser line (1-based) -> line of the decoded file
+        self.line_of = [n for n, _ in lines]  # line of the text (0-based) -> line of the decoded file
+        self.line_starts = list(accumulate((len(t) + 1 for _, t in lines[:-1]), initial=0))
         self.rows: list[RawRow] = []
         self.tables = 0  # depth of open <table> elements
         self.skipping = 0
         self.row: RawRow | None = None
-        self.cell: dict | None = None  # text parts, first line with text, line of the tag, span
+        # The open cell: its pieces of text (None when no cell is open), where its tag stood, how many
+        # columns it covers, and its first piece of text that is not blank and where that starts. The
+        # cell's line is worked out once, when it ends, from that piece or (a blank cell) from the tag.
+        self.cell: list[str] | None = None
+        self.cell_at = 0
+        self.cell_span = 1
+        self.cell_text = ""
+        self.cell_text_at: int | None = None
         self.loose: list[str] = []  # text outside tables since the last block boundary
-        self.loose_line: int | None = None
+        self.loose_at: int | None = None  # where the first of them starts
 
-    def _line(self, data: str = "") -> int:
-        lineno, _ = self.getpos()
-        # The text starts after the newlines that lead the data.
-        lead = len(data) - len(data.lstrip())
-        lineno += data[:lead].count("\n")
-        return self.line_of[min(lineno, len(self.line_of)) - 1]
+    def _position(self) -> int:
+        lineno, column = self.getpos()
+        return self.line_starts[lineno - 1] + column
+
+    def _line(self, offset: int, data: str = "") -> int:
+        index = bisect_right(self.line_starts, offset) - 1
+        if data[:1].isspace():  # the text starts after the newlines that lead the data
+            index += data[:len(data) - len(data.lstrip())].count("\n")
+        return self.line_of[min(index, len(self.line_of) - 1)]
 
     def handle_starttag(self, tag, attrs):
-        tag = tag.lower()
-        if tag in _SKIPPED:
-            self.skipping += 1
-        elif tag == "table":
-            self._flush_loose()
-            self.tables += 1
-        elif tag in ("tr", "td", "th"):
-            # A section can start inside a table whose <table> tag came before its heading.
-            if not self.tables:
-                self._flush_loose()
-                self.tables = 1
-            if tag == "tr":
-                self._end_row()
-                self.row = []
-                return
-            self._end_cell()
-            if self.row is None:
-                self.row = []
-            span = dict(attrs).get("colspan") or "1"
-            self.cell = {"parts": [], "line": None, "tag_line": self._line(), "span": _int(span)}
-        elif tag in _BLOCKS:
-            if self.cell is not None:
-                self.cell["parts"].append(" ")
-            elif not self.tables:
-                self._flush_loose()
+        opener = _OPENERS.get(tag)
+        if opener is not None:
+            opener(self, attrs)
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
-        if tag.lower() in _SKIPPED:
+        if tag in _SKIPPED:
             self.skipping -= 1
 
     def handle_endtag(self, tag):
-        tag = tag.lower()
-        if tag in _SKIPPED:
-            self.skipping = max(0, self.skipping - 1)
-        elif tag in ("td", "th"):
+        closer = _CLOSERS.get(tag)
+        if closer is not None:
+            closer(self)
+
+    # What each start tag does (attributes matter to a cell only).
+
+    def _skip(self, attrs):
+        self.skipping += 1
+
+    def _open_table(self, attrs):
+        self._flush_loose()
+        self.tables += 1
+
+    def _enter_table(self):
+        # A section can start inside a table whose <table> tag came before its heading.
+        self._flush_loose()
+        self.tables = 1
+
+    def _open_row(self, attrs):
+        if not self.tables:
+            self._enter_table()
+        self._end_row()
+        self.row = []
+
+    def _open_cell(self, attrs):
+        if not self.tables:
+            self._enter_table()
+        if self.cell is not None:
             self._end_cell()
-        elif tag == "tr":
-            self._end_row()
-        elif tag == "table" and self.tables:
+        if self.row is None:
+            self.row = []
+        self.cell, self.cell_at, self.cell_span = [], self._position(), _colspan(attrs)
+        self.cell_text_at = None
+
+    def _open_block(self, attrs):
+        if self.cell is not None:
+            self.cell.append(" ")
+        elif not self.tables:
+            self._flush_loose()
+
+    # What each end tag does.
+
+    def _unskip(self):
+        self.skipping = max(0, self.skipping - 1)
+
+    def _close_table(self):
+        if self.tables:
             self._end_row()
             self.tables -= 1
-        elif tag in _BLOCKS and self.cell is None and not self.tables:
+
+    def _close_block(self):
+        if self.cell is None and not self.tables:
             self._flush_loose()
 
     def handle_data(self, data):
         if self.skipping:
             return
-        if self.cell is not None:
-            if self.cell["line"] is None and data.strip():
-                self.cell["line"] = self._line(data)
-            self.cell["parts"].append(data)
+        cell = self.cell
+        if cell is not None:
+            if self.cell_text_at is None and data.strip():
+                self.cell_text, self.cell_text_at = data, self._position()
+            cell.append(data)
         elif not self.tables and data.strip():
-            if self.loose_line is None:
-                self.loose_line = self._line(data)
+            if self.loose_at is None:
+                self.loose_at = self._position()
             self.loose.append(data)
 
     def _end_cell(self):
-        if self.cell is None:
+        parts = self.cell
+        if parts is None:
             return
-        text = _SPACE.sub(" ", "".join(self.cell["parts"])).strip()
-        line = self.cell["line"] or self.cell["tag_line"]
+        text = _squeeze(parts[0] if len(parts) == 1 else "".join(parts))
         if self.row is not None:
-            self.row.append(RawCell(text, line, span=self.cell["span"]))
+            if self.cell_text_at is None:
+                line = self._line(self.cell_at)
+            else:
+                line = self._line(self.cell_text_at, self.cell_text)
+            self.row.append(RawCell(text, line, span=self.cell_span))
         self.cell = None
 
     def _end_row(self):
-        self._end_cell()
+        if self.cell is not None:
+            self._end_cell()
         if self.row:
             self.rows.append(self.row)
         self.row = None
 
     def _flush_loose(self):
-        text = _SPACE.sub(" ", "".join(self.loose)).strip()
+        text = _squeeze("".join(self.loose))
         if text:
-            self.rows.append(line_cells(self.loose_line, text, outside_table=True))
-        self.loose, self.loose_line = [], None
+            line = self._line(self.loose_at, self.loose[0])
+            self.rows.append(line_cells(line, text, outside_table=True))
+        self.loose, self.loose_at = [], None
 
     def close(self):
         super().close()
@@ -127,53 +174,77 @@ class _Reader(HTMLParser):
         self._flush_loose()
 
 
+_OPENERS = {"table": _Reader._open_table, "tr": _Reader._open_row, "td": _Reader._open_cell,
+            "th": _Reader._open_cell, **dict.fromkeys(_BLOCKS, _Reader._open_block),
+            **dict.fromkeys(_SKIPPED, _Reader._skip)}
+_CLOSERS = {"table": _Reader._close_table, "tr": _Reader._end_row, "td": _Reader._end_cell,
+            "th": _Reader._end_cell, **dict.fromkeys(_BLOCKS, _Reader._close_block),
+            **dict.fromkeys(_SKIPPED, _Reader._unskip)}
+
 _LEADING_DIGITS = re.compile(r"\s*(\d+)")
 
 
-def _int(text: str) -> int:
+def _colspan(attrs: list[tuple[str, str | None]]) -> int:
+    if not attrs:
+        return 1
+    text = dict(attrs).get("colspan") or "1"
     digits = _LEADING_DIGITS.match(text)
     return max(1, int(digits.group(1))) if digits else 1
 
 
 # The standard library's HTMLParser is pure Python and was most of an HTML report's parse. Pages made of
 # plain tags (no comments, scripts, declarations inside the section, or stray "<") are cut by one regex
-# into the same events, with the same line numbers, and handed to the same reader; anything else goes
-# through HTMLParser itself.
-_TAG = re.compile(r"""<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*"""
-                  r"""(?:\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'<>=`]+))?)*)\s*(/?)>""")
+# into tags and the text between them, and handed to the same reader as the same events; anything else
+# goes through HTMLParser itself.
+_TAG = (r"""<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*"""
+        r"""(?:\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'<>=`]+))?)*)\s*(/?)>""")
+# One token a match: a whole tag (with its parts) or a run of text. Nothing but plain tags and text
+# when the tokens cover the text end to end.
+_TOKEN = re.compile(f"({_TAG}|[^<]+)")
 _ATTR = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>=`]+)))?""")
 
 
-def _feed_plain(reader: _Reader, text: str) -> bool:
-    """Feed `text` to the reader as HTMLParser would, if it is plain tags and text; False (and nothing
-    fed) otherwise."""
-    tags = list(_TAG.finditer(text))
-    if text.count("<") != len(tags):
-        return False
-    events = []
-    pos = 0
-    line = 1
-    for m in tags:
-        if m.start() > pos:
-            events.append((line, None, text[pos:m.start()], None, False))
-            line += text.count("\n", pos, m.start())
-        events.append((line, m.group(2).lower(), m.group(3), m.group(1) == "/", m.group(4) == "/"))
-        line += text.count("\n", m.start(), m.end())
-        pos = m.end()
-    if pos < len(text):
-        events.append((line, None, text[pos:], None, False))
-    for line, tag, body, closing, self_closing in events:
-        reader.lineno = line
-        if tag is None:
-            reader.handle_data(unescape(body) if "&" in body else body)
-        elif closing:
-            reader.handle_endtag(tag)
-        else:
-            attrs = [(a.group(1).lower(), _attr_value(a)) for a in _ATTR.finditer(body)] if body else []
-            (reader.handle_startendtag if self_closing else reader.handle_starttag)(tag, attrs)
+class _PlainReader(_Reader):
+    """The reader fed by the regex, which says where each piece starts."""
+
+    offset = 0
+
+    def _position(self) -> int:
+        return self.offset
+
+
+def _read_plain(lines: list[Line], text: str) -> list[RawRow] | None:
+    """The rows of `text` read as HTMLParser would, if it is plain tags and text; None otherwise."""
+    # findall, not finditer: tuples are much cheaper than match objects, and the offsets are summed.
+    reader = _PlainReader(lines)
+    offset = 0
+    for token, closing, tag, attrs, self_closing in _TOKEN.findall(text):
+        reader.offset = offset
+        offset += len(token)
+        if not tag:
+            reader.handle_data(unescape(token) if "&" in token else token)
+            continue
+        tag = tag.lower()
+        if closing:
+            closer = _CLOSERS.get(tag)
+            if closer is not None:
+                closer(reader)
+        elif tag in _OPENERS:
+            # Only a cell's attributes (its colspan) are read.
+            pairs = _attrs(attrs) if attrs and tag in ("td", "th") else []
+            if self_closing:
+                reader.handle_startendtag(tag, pairs)
+            else:
+                _OPENERS[tag](reader, pairs)
+    if offset != len(text):  # the tokens skipped a "<" that opens no plain tag
+        return None
     reader._end_row()
     reader._flush_loose()
-    return True
+    return reader.rows
+
+
+def _attrs(body: str) -> list[tuple[str, str | None]]:
+    return [(a.group(1).lower(), _attr_value(a)) for a in _ATTR.finditer(body)]
 
 
 def _attr_value(m: re.Match) -> str | None:
@@ -191,12 +262,14 @@ class HtmlTables:
     def rows(self, lines: list[Line]) -> list[RawRow]:
         if not lines:
             return []
-        reader = _Reader([n for n, _ in lines])
         text = "\n".join(t for _, t in lines)
-        if not _feed_plain(reader, text):
+        rows = _read_plain(lines, text)
+        if rows is None:
+            reader = _Reader(lines)
             reader.feed(text)
             reader.close()
-        return reader.rows
+            rows = reader.rows
+        return rows
 
 
 ENCODING = HtmlTables()
