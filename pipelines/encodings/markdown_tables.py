@@ -34,11 +34,12 @@ class MarkdownTables:
         # Only a section with a pipe table is Markdown: a separator line, or rows of several cells with
         # text (not the bare pipes of merged cells). Its text lines are read as spaced text, so this
         # scores at least as well as that encoding wherever a pipe table is present.
-        body = [(n, t) for n, t in lines if not is_page_furniture(t)]
-        filled = [t for _, t in body if _PIPE_ROW.match(t) and t.count("|") >= 3 and t.replace("|", "").strip()]
-        if not any(_SEPARATOR.match(t) for _, t in body) and len(filled) < 2:
+        body = [t for _, t in lines if not is_page_furniture(t)]
+        piped = [t for t in body if _PIPE_ROW.match(t)]
+        filled = [t for t in piped if t.count("|") >= 3 and t.replace("|", "").strip()]
+        if len(filled) < 2 and not any(_SEPARATOR.match(t) for t in body):
             return 0.0
-        return sum(1 for _, t in body if _PIPE_ROW.match(t) or line_kind(t) != "other") / len(body)
+        return (len(piped) + sum(1 for t in body if line_kind(t) != "other" and not _PIPE_ROW.match(t))) / len(body)
 
     def rows(self, lines: list[Line]) -> list[RawRow]:
         rows: list[RawRow] = []

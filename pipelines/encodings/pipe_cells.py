@@ -10,6 +10,9 @@ from .. import values
 from .base import Line, RawCell, RawRow, content
 
 _BARE = re.compile(r"^\|+$")
+# A line of this encoding, spaces around it aside: a cell ending in a pipe (a Markdown row starts with
+# one too), or bare pipes.
+_PIPE_LINE = re.compile(r"\s*(?:[^|\s].*\||\|+)\s*")
 
 
 class PipeCells:
@@ -19,7 +22,7 @@ class PipeCells:
         body = content(lines)
         if not body:
             return 0.0
-        return sum(1 for _, t in body if _is_pipe_line(t.strip())) / len(body)
+        return sum(1 for _, t in body if _PIPE_LINE.fullmatch(t)) / len(body)
 
     def rows(self, lines: list[Line]) -> list[RawRow]:
         rows: list[RawRow] = []
@@ -45,11 +48,6 @@ class PipeCells:
         if row:
             rows.append(row)
         return rows
-
-
-def _is_pipe_line(t: str) -> bool:
-    """A stripped line that is a cell ending in a pipe (a Markdown row starts with one too), or bare pipes."""
-    return t.endswith("|") and not t.startswith("|") or bool(_BARE.match(t))
 
 
 ENCODING = PipeCells()
