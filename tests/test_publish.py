@@ -17,7 +17,7 @@ import pytest
 
 import assets.warehouse
 from assets.cli import main
-from pipelines.warehouse import publish, query, staged
+from pipelines.warehouse import MEMORY_LIMIT, THREADS, Segments, publish, query, staged
 
 from .conftest import SAMPLES_DIR
 
@@ -156,3 +156,31 @@ def test_publishing_replaces_a_file_an_open_connection_reads(tmp_path):
         reader.close()
     assert query(path, "SELECT count(*) AS n FROM t")["n"][0] == 7
     assert os.listdir(tmp_path) == ["w.duckdb"]
+
+
+def test_parquet_segments_are_read_whole_in_their_order_with_their_types(tmp_path):
+    years = [pl.DataFrame({"report_id": ["b", "a"], "value": [1.5, None], "source_line": [3, 9],
+                           "flags": [["blank"], []]}, schema_overrides={"source_line": pl.Int32}),
+             pl.DataFrame({"report_id": ["c"], "value": [2.0], "source_line": [1], "flags": [["merged", "x"]]},
+                          schema_overrides={"source_line": pl.Int32})]
+    files = []
+    for year, frame in zip(("2019", "2020"), years):
+        files.append(str(tmp_path / f"{year}.parquet"))
+        frame.write_parquet(files[-1])
+    path = publish(tmp_path / "w.duckdb", {"facts": Segments(tuple(files))})
+    assert query(path, "SELECT * FROM facts").equals(pl.concat(years))
+    types = query(path, "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'facts'").rows()
+    assert types == [("report_id", "VARCHAR"), ("value", "DOUBLE"), ("source_line", "INTEGER"),
+                     ("flags", "VARCHAR[]")]
+
+
+def test_a_build_runs_within_its_memory_limit_and_threads(tmp_path):
+    seen = {}
+
+    def settings(con: duckdb.DuckDBPyConnection) -> None:
+        seen.update(con.sql("SELECT name, value FROM duckdb_settings() WHERE name IN ('memory_limit', 'threads')")
+                    .fetchall())
+
+    publish(tmp_path / "w.duckdb", _tables(1), [settings])
+    limit = duckdb.connect(config={"memory_limit": MEMORY_LIMIT}).sql("SELECT current_setting('memory_limit')")
+    assert seen == {"memory_limit": limit.fetchall()[0][0], "threads": str(THREADS)}
