@@ -31,7 +31,7 @@ from pathlib import Path
 
 import polars as pl
 
-from .discover import relative_name, report_files
+from .discover import report_files
 from .frames import FACTS_SCHEMA, FINDINGS_SCHEMA, REPORTS_SCHEMA
 from .parse_all import PARTS, Progress, write_atomic, hash_files, parse_to_segments, years_of
 
@@ -100,14 +100,13 @@ def code_version() -> str:
 def list_files(raw_dir: str | Path) -> pl.DataFrame:
     """Every report file under raw_dir with its size and modification time: what a stat tells, cheaply."""
     files = report_files(raw_dir)
-    stats = [p.stat() for p in files]
     return pl.DataFrame(
         {
-            "source_file": [relative_name(p, raw_dir) for p in files],
-            "path": [str(p) for p in files],
-            "size_bytes": [s.st_size for s in stats],
-            "mtime_ns": [s.st_mtime_ns for s in stats],
-            "inode": [s.st_ino for s in stats],
+            "source_file": [name for name, _, _ in files],
+            "path": [path for _, path, _ in files],
+            "size_bytes": [s.st_size for _, _, s in files],
+            "mtime_ns": [s.st_mtime_ns for _, _, s in files],
+            "inode": [s.st_ino for _, _, s in files],
         },
         schema=LISTING_SCHEMA,
     )

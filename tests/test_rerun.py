@@ -79,6 +79,20 @@ def test_a_touched_file_is_not_a_new_version_and_a_changed_one_is(tmp_path):
     assert plan.new["source_file"].to_list() == [FIRST] and plan.superseded["source_file"].to_list() == [FIRST]
 
 
+def test_the_listing_holds_report_files_only(tmp_path):
+    raw = _copy(tmp_path / "raw", [FIRST])
+    (raw / "b" / "c").mkdir(parents=True)
+    for name in ("b/c/x.HTML", "b/y.md", "b/notes.pdf", "b/.txt"):
+        (raw / name).write_text("某县人民政府2020年政府信息公开工作年度报告")
+    (raw / "b" / "link.txt").symlink_to(raw / FIRST)  # a symlink to a file is that file
+    (raw / "b" / "gone.txt").symlink_to(raw / "missing.txt")  # a broken one is nothing
+    (raw / "outside").symlink_to(raw / "b", target_is_directory=True)  # a folder by symlink: not entered
+    listing = list_files(raw)
+    assert listing["source_file"].to_list() == [FIRST, "b/c/x.HTML", "b/link.txt", "b/y.md"]
+    assert listing["path"].to_list() == [str(raw / n) for n in listing["source_file"]]
+    assert listing["size_bytes"].to_list()[2] == (raw / FIRST).stat().st_size
+
+
 def test_an_index_recorded_by_the_plan_is_taken_while_nothing_changed(tmp_path):
     raw, store = _copy(tmp_path / "raw", SAMPLES), Store(tmp_path / "state")
     index = store.index(raw, workers=1)
