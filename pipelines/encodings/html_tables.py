@@ -54,6 +54,7 @@ class _Reader(HTMLParser):
         self.loose_at: int | None = None  # where the first of them starts
 
     def _position(self) -> int:
+        """Where the piece being read starts: its offset in the text."""
         lineno, column = self.getpos()
         return self.line_starts[lineno - 1] + column
 
@@ -215,9 +216,9 @@ class _PlainReader(_Reader):
 
 def _read_plain(lines: list[Line], text: str) -> list[RawRow] | None:
     """The rows of `text` read as HTMLParser would, if it is plain tags and text; None otherwise."""
-    # findall, not finditer: tuples are much cheaper than match objects, and the offsets are summed.
     reader = _PlainReader(lines)
     offset = 0
+    # findall, not finditer: tuples are much cheaper to make than match objects; offsets are summed.
     for token, closing, tag, attrs, self_closing in _TOKEN.findall(text):
         reader.offset = offset
         offset += len(token)
@@ -256,8 +257,10 @@ class HtmlTables:
     name = "html_tables"
 
     def score(self, lines: list[Line]) -> float:
-        # Table cell markup is unambiguous: no other encoding explains a section that has it.
-        return 1.0 if len(_CELL_TAG.findall("\n".join(t for _, t in lines))) >= 2 else 0.0
+        # Table cell markup is unambiguous: no other encoding explains a section that has it. Two cell
+        # tags decide it, wherever they are: the search stops at the second.
+        cells = _CELL_TAG.finditer("\n".join(t for _, t in lines))
+        return 1.0 if next(cells, None) and next(cells, None) else 0.0
 
     def rows(self, lines: list[Line]) -> list[RawRow]:
         if not lines:
