@@ -3,8 +3,13 @@ long for its line wrapped onto the next line without the tab (samples 000, 002, 
 
 from __future__ import annotations
 
+import re
+
 from .. import values
 from .base import Line, RawCell, RawRow, content, has_markup
+
+# A line of one cell: a tab, then text with no tab but the trailing ones.
+_ONE_CELL = re.compile(r"\t[^\t]*\t*")
 
 
 class CellPerLine:
@@ -14,8 +19,7 @@ class CellPerLine:
         body = content(lines)
         if not body:
             return 0.0
-        tabbed = sum(1 for _, t in body if t.startswith("\t") and "\t" not in t[1:].rstrip("\t")
-                     and not has_markup(t))
+        tabbed = sum(1 for _, t in body if _ONE_CELL.fullmatch(t) and not has_markup(t))
         return tabbed / len(body)
 
     def rows(self, lines: list[Line]) -> list[RawRow]:

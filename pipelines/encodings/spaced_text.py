@@ -77,11 +77,10 @@ class SpacedText:
     name = "spaced_text"
 
     def score(self, lines: list[Line]) -> float:
-        body = [(n, t) for n, t in lines if not is_page_furniture(t)]
-        kinds = [line_kind(t) for _, t in body]
+        kinds = [line_kind(t) for _, t in lines if not is_page_furniture(t)]
         if "numbers" not in kinds:
             return 0.0
-        return sum(1 for k in kinds if k != "other") / len(body)
+        return (len(kinds) - kinds.count("other")) / len(kinds)
 
     def rows(self, lines: list[Line]) -> list[RawRow]:
         return [line_cells(n, t) for n, t in lines if not is_page_furniture(t)]
