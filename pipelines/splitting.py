@@ -260,8 +260,8 @@ def _joint(section: Section, by_col: list[Identity], runs: list[Run], candidates
         return candidates
     vectors = []
     for run, cands in zip(runs, candidates):
-        columns = [section.columns_of(row) for row in run.rows]  # once a run, not once a candidate
-        vectors.append([_contribution(run, cand, dims, columns) for cand in cands])
+        plan = _plan(run, dims, [section.columns_of(row) for row in run.rows])  # once a run
+        vectors.append([_contribution(run.text, cand, plan) for cand in cands])
     every = list(range(len(dims)))
     feasible = _feasible(vectors, every)
     if feasible is not None and not _solved(feasible):
@@ -284,18 +284,27 @@ def _shared_columns(section: Section, identity: Identity) -> list[str]:
     return [c.code for c in section.columns if all(c.code in section.columns_of(r) for r in rows)]
 
 
-def _contribution(run: Run, cand: Candidate, dims, columns: list[tuple[str, ...]]) -> tuple[Decimal, ...]:
-    values = {}
-    for row, cols, pieces in zip(run.rows, columns, cand):
-        for col, piece in zip(cols, pieces):
-            values[(row, col)] = _value(run.text, piece)
-    out = []
+def _plan(run: Run, dims, columns: list[tuple[str, ...]]) -> list[list[tuple[int, int, int]]]:
+    """Per column identity: the cells of the run it adds (1) and takes (-1), in the identity's order,
+    as (sign, row in the run, column in the row). The same for every candidate of the run."""
+    at = {(row, col): (i, j) for i, (row, cols) in enumerate(zip(run.rows, columns)) for j, col in enumerate(cols)}
+    plan = []
     for ident, col in dims:
+        terms = [(1, *at[(r, col)]) for r in ident.lhs if (r, col) in at]
+        terms += [(-1, *at[(r, col)]) for r in ident.rhs if (r, col) in at]
+        plan.append(terms)
+    return plan
+
+
+def _contribution(text: str, cand: Candidate, plan: list[list[tuple[int, int, int]]]) -> tuple[Decimal, ...]:
+    out = []
+    for terms in plan:
         s = Decimal(0)
-        for r in ident.lhs:
-            s += values.get((r, col), Decimal(0))
-        for r in ident.rhs:
-            s -= values.get((r, col), Decimal(0))
+        for sign, i, j in terms:
+            if sign > 0:
+                s += _value(text, cand[i][j])
+            else:
+                s -= _value(text, cand[i][j])
         out.append(s)
     return tuple(out)
 
