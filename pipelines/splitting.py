@@ -239,8 +239,9 @@ def _row_checks(identities: list[Identity], columns: tuple[str, ...]) -> list[tu
 
 
 def _row_holds(checks: list[tuple[list[int], list[int]]], numbers: list[Decimal]) -> bool:
+    # Summed from lists rather than generators: this is asked of every row the search completes.
     for lhs, rhs in checks:
-        if sum(numbers[i] for i in lhs) != sum(numbers[i] for i in rhs):
+        if sum([numbers[i] for i in lhs]) != sum([numbers[i] for i in rhs]):
             return False
     return True
 
