@@ -134,4 +134,5 @@ def parser(column: Column) -> Callable[[str | None], Value]:
     """`parse` under one column, remembered by the cell's text alone: a table's cells repeat the same
     few texts ("0", "1", "—") under each column, and hashing the column (all its fields) with every
     cell cost more than the lookup saved. Made once a column of the forms, so there are few of them."""
-    return lru_cache(maxsize=1 << 12)(partial(parse, column=column))
+    # Over the uncached `parse`: a second cache underneath, keyed by the column, would only be hashed again.
+    return lru_cache(maxsize=1 << 12)(partial(parse.__wrapped__, column=column))
