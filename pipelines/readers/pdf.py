@@ -1,0 +1,328 @@
+"""PDF: the text layer, through PDFium (pypdfium2), as lines in reading order and ruled tables as cells.
+
+Each page's characters with their boxes and its ruling lines (path objects drawn as thin rectangles or
+straight segments) are read from PDFium; `pdf_layout` turns them into lines and cells. Text outside
+the ruled tables becomes lines grouped by baseline, one space a gap (what the `spaced_text` encoding
+reads, tables without rules included). A ruled table becomes a `Table` whose rows also stand among the
+lines, cells joined by tabs. A table that runs on from the foot of one page to the head of the next,
+with nothing but page numbers between, is one table; the page numbers follow it.
+
+Every line and cell keeps its page and its line on the page (1-based; a table row counts as a line).
+
+PDFium gives no text for a character whose CID font is neither embedded nor installed when the
+character stands alone in its text object (vertical labels, one character a line, as reportlab's
+STSong-Light writes them on a machine without Chinese fonts). A page where that happens is read
+again with pdfminer.six, which maps character codes through the font's CMap alone.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+
+from ..document import DocCell, DocLine, Document, Origin, Table
+from ..text import Unreadable
+from . import pdf_layout as layout
+from .pdf_layout import Box, Char, Edge, GridTable
+
+SCANNED = "no text layer (scanned; OCR is not part of gongkai)"
+THIN = 3.0  # a path this narrow (points) is a ruling line, whatever its drawing
+# Page numbers and their dashes ("- 3 -", "— 4 —", "第 4 页 共 6 页"): what may stand between the
+# parts of a table that runs across a page break.
+_PAGE_NUMBER = re.compile(r"^[-—–－~]*\s*\d{1,4}\s*[-—–－~]*$|^第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?$")
+
+
+@dataclass
+class Page:
+    number: int  # 1-based
+    chars: list[Char]
+    edges: list[Edge]
+    images: int  # image objects: a page of images and no text is a scan
+
+
+class PdfReader:
+    name = "pdf"
+    suffixes = (".pdf",)
+
+    def read(self, data: bytes) -> Document:
+        pages = read_pages(data)
+        if not any(p.chars for p in pages):
+            if any(p.images for p in pages):
+                raise Unreadable(SCANNED)
+            raise Unreadable("no text layer (the pages are blank)")
+        return assemble(pages, title=_title(data))
+
+
+READER = PdfReader()
+
+
+# --- bytes to pages ------------------------------------------------------------------------------------
+
+
+def _open(data: bytes) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        code = raw.FPDF_GetLastError()
+        if code == raw.FPDF_ERR_PASSWORD:
+            raise Unreadable("encrypted PDF: it needs a password to open; save an unprotected copy") from None
+        if code == raw.FPDF_ERR_SECURITY:
+            raise Unreadable("encrypted PDF: its security handler is not supported; save an unprotected copy") from None
+        raise Unreadable(f"damaged PDF: PDFium cannot open it ({e})") from None
+
+
+def read_pages(data: bytes) -> list[Page]:
+    """Every page's characters, ruling lines and image count. Raises Unreadable for a file PDFium
+    cannot open (encrypted, damaged)."""
+    if not data.lstrip()[:1024].find(b"%PDF") >= 0:
+        raise Unreadable("damaged PDF: no %PDF header")
+    document = _open(data)
+    try:
+        pages = []
+        for index in range(len(document)):
+            page = document[index]
+            try:
+                pages.append(_page(data, page, index))
+            finally:
+                page.close()
+        return pages
+    except pdfium.PdfiumError as e:
+        raise Unreadable(f"damaged PDF: a page cannot be read ({e})") from None
+    finally:
+        document.close()
+
+
+def _page(data: bytes, page: pdfium.PdfPage, index: int) -> Page:
+    height = page.get_height()
+    textpage = page.get_textpage()
+    try:
+        chars = _chars(textpage, height)
+        edges, images, lost = _objects(page, textpage, height)
+    finally:
+        textpage.close()
+    if lost:
+        chars = _pdfminer_chars(data, index, height) or chars
+    return Page(index + 1, chars, edges, images)
+
+
+def _chars(textpage: pdfium.PdfTextPage, height: float) -> list[Char]:
+    chars = []
+    rect = raw.FS_RECTF()
+    handle = textpage.raw
+    for i in range(raw.FPDFText_CountChars(handle)):
+        code = raw.FPDFText_GetUnicode(handle, i)
+        if code <= 32 or raw.FPDFText_IsGenerated(handle, i) or 0xD800 <= code < 0xE000:
+            continue  # spaces are told by the gaps; surrogate halves and PDFium's own breaks are not text
+        raw.FPDFText_GetLooseCharBox(handle, i, rect)
+        size = raw.FPDFText_GetFontSize(handle, i)
+        chars.append(Char(chr(code), rect.left, rect.right, height - rect.top, height - rect.bottom, size))
+    return chars
+
+
+def _objects(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Edge], int, bool]:
+    """The page's ruling lines, how many images it shows, and whether a text object's characters were
+    lost (a text object with no extent and no text)."""
+    edges: list[Edge] = []
+    images = 0
+    lost = False
+    for obj in page.get_objects(max_depth=4):
+        kind = obj.type
+        if kind == raw.FPDF_PAGEOBJ_PATH:
+            edges += _path_edges(obj, height)
+        elif kind == raw.FPDF_PAGEOBJ_IMAGE:
+            images += 1
+        elif kind == raw.FPDF_PAGEOBJ_TEXT and not lost:
+            left, bottom, right, top = obj.get_bounds()
+            if right - left < 0.01 and top - bottom < 0.01:
+                lost = raw.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0) <= 2  # only the terminator
+    return edges, images, lost
+
+
+def _path_edges(obj: pdfium.PdfObject, height: float) -> list[Edge]:
+    left, bottom, right, top = obj.get_bounds()
+    if right - left <= THIN and top - bottom > THIN:
+        x = (left + right) / 2
+        return [Edge("v", x, x, height - top, height - bottom)]
+    if top - bottom <= THIN and right - left > THIN:
+        y = height - (top + bottom) / 2
+        return [Edge("h", left, right, y, y)]
+    if right - left <= THIN:
+        return []
+    return _segments(obj, height)
+
+
+def _segments(obj: pdfium.PdfObject, height: float) -> list[Edge]:
+    """The horizontal and vertical straight segments of a larger path (a rectangle's four sides, a grid
+    drawn as one path); curves and slanted lines are no rules."""
+    matrix = raw.FS_MATRIX()
+    raw.FPDFPageObj_GetMatrix(obj.raw, matrix)
+    x, y = ctypes.c_float(), ctypes.c_float()
+    edges: list[Edge] = []
+    start = last = None
+    for i in range(raw.FPDFPath_CountSegments(obj.raw)):
+        segment = raw.FPDFPath_GetPathSegment(obj.raw, i)
+        raw.FPDFPathSegment_GetPoint(segment, x, y)
+        point = (matrix.a * x.value + matrix.c * y.value + matrix.e,
+                 height - (matrix.b * x.value + matrix.d * y.value + matrix.f))
+        kind = raw.FPDFPathSegment_GetType(segment)
+        if kind == raw.FPDF_SEGMENT_MOVETO:
+            start = last = point
+            continue
+        if kind == raw.FPDF_SEGMENT_LINETO and last is not None:
+            edges += _segment(last, point)
+        last = point
+        if raw.FPDFPathSegment_GetClose(segment) and start is not None:
+            edges += _segment(point, start)
+            last = start
+    return edges
+
+
+def _segment(a: tuple[float, float], b: tuple[float, float]) -> list[Edge]:
+    (x0, y0), (x1, y1) = a, b
+    if abs(y0 - y1) <= 0.5 and abs(x0 - x1) > 0.5:
+        return [Edge("h", min(x0, x1), max(x0, x1), y0, y0)]
+    if abs(x0 - x1) <= 0.5 and abs(y0 - y1) > 0.5:
+        return [Edge("v", x0, x0, min(y0, y1), max(y0, y1))]
+    return []
+
+
+def _pdfminer_chars(data: bytes, index: int, height: float) -> list[Char]:
+    """One page's characters as pdfminer.six reads them (the fallback for characters PDFium lost)."""
+    from io import BytesIO
+
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTChar, LTContainer
+
+    chars: list[Char] = []
+
+    def walk(item) -> None:
+        if isinstance(item, LTChar):
+            if item.get_text().strip():
+                chars.append(Char(item.get_text(), item.x0, item.x1, height - item.y1, height - item.y0, item.size))
+        elif isinstance(item, LTContainer):
+            for child in item:
+                walk(child)
+
+    for page in extract_pages(BytesIO(data), page_numbers=[index], laparams=None):
+        walk(page)
+    return chars
+
+
+def _title(data: bytes) -> str | None:
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return None
+    try:
+        title = (document.get_metadata_value("Title") or "").strip()
+    finally:
+        document.close()
+    return title or None
+
+
+# --- pages to a document -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Piece:
+    """A line or a ruled table of one page, in reading order."""
+
+    top: float
+    text: str = ""
+    grid: GridTable | None = None
+    cells: list[tuple[Box, str]] | None = None
+
+
+def page_pieces(page: Page) -> list[_Piece]:
+    """A page as lines and tables, top to bottom: the characters inside a ruled table's cells are their
+    text, the rest lines."""
+    edges = layout.merge_edges(page.edges)
+    # A grid of one column is a frame round paragraphs (or lines ruled under them), not a table.
+    grids = [g for g in layout.tables(layout.cells(layout.intersections(edges), edges)) if len(g.xs) > 2]
+    loose = page.chars
+    pieces: list[_Piece] = []
+    for grid in grids:
+        cells = []
+        for box in sorted(grid.boxes, key=lambda b: (b.top, b.x0)):
+            lines = layout.text_lines([c for c in loose if box.holds(c)])
+            cells.append((box, layout.join_lines([line.text for line in lines])))
+        loose = [c for c in loose if not any(box.holds(c) for box in grid.boxes)]
+        pieces.append(_Piece(grid.bbox.top, grid=grid, cells=cells))
+    pieces += [_Piece(line.top, text=line.text) for line in layout.text_lines(loose)]
+    return sorted(pieces, key=lambda p: p.top)
+
+
+@dataclass
+class _Part:
+    """A table's part on one page, and the lines that stand for its rows."""
+
+    page: int
+    first_line: int
+    piece: _Piece
+    rows: list[DocLine]
+
+
+def assemble(pages: list[Page], title: str | None = None) -> Document:
+    """The pages' lines and tables in reading order, a table continued across a page break made one."""
+    document = Document("pdf", title=title)
+    parts: list[list[_Part]] = []  # by table
+    held: list[DocLine] = []  # page numbers met while the last table may still continue
+    open_table: GridTable | None = None  # the last table, while only page numbers follow it
+    for page in pages:
+        line_no = 0
+        for piece in page_pieces(page):
+            line_no += 1
+            if piece.grid is None:
+                line = DocLine(piece.text, Origin(page=page.number, line=line_no))
+                if open_table is not None and _PAGE_NUMBER.match(piece.text):
+                    held.append(line)
+                    continue
+                document.lines += held + [line]
+                held, open_table = [], None
+                continue
+            if open_table is None or not _continues(open_table, piece.grid):
+                document.lines += held
+                held = []
+                parts.append([])
+            rows = [DocLine("", Origin(page=page.number, line=line_no + r), table=len(parts) - 1)
+                    for r in range(len(piece.grid.ys) - 1)]
+            parts[-1].append(_Part(page.number, line_no, piece, rows))
+            document.lines += rows
+            line_no += len(rows) - 1
+            open_table = piece.grid
+    document.lines += held
+    document.tables = [_table(table_parts) for table_parts in parts]
+    return document
+
+
+def _continues(previous: GridTable, grid: GridTable) -> bool:
+    """A table at the head of a page continues the one at the foot of the page before when their outer
+    sides line up."""
+    return (abs(previous.xs[0] - grid.xs[0]) <= 2 * layout.SNAP
+            and abs(previous.xs[-1] - grid.xs[-1]) <= 2 * layout.SNAP)
+
+
+def _table(parts: list[_Part]) -> Table:
+    """One table from its parts, page after page: the columns of every part on one grid (a part may
+    have rules the others lack), the rows one after another. Fills in the text of the rows' lines."""
+    xs = layout.merge_positions([x for part in parts for x in part.piece.grid.xs])
+    cells: list[DocCell] = []
+    offset = 0
+    for part in parts:
+        grid = part.piece.grid
+        placed = layout.GridTable(grid.boxes, xs, grid.ys)
+        by_row: dict[int, list[DocCell]] = {}
+        for box, text in part.piece.cells:
+            row, col, rowspan, colspan = placed.place(box)
+            cell = DocCell(text, offset + row, col, rowspan, colspan, Origin(page=part.page, line=part.first_line + row))
+            cells.append(cell)
+            by_row.setdefault(row, []).append(cell)
+        for row, line in enumerate(part.rows):
+            line.text = "\t".join(c.text for c in sorted(by_row.get(row, []), key=lambda c: c.col))
+            line.row = offset + row
+        offset += len(part.rows)
+    return Table(cells)
