@@ -78,7 +78,7 @@ def _open(data: bytes) -> pdfium.PdfDocument:
 def read_pages(data: bytes) -> list[Page]:
     """Every page's characters, ruling lines and image count. Raises Unreadable for a file PDFium
     cannot open (encrypted, damaged)."""
-    if not data.lstrip()[:1024].find(b"%PDF") >= 0:
+    if b"%PDF" not in data[:1024]:  # the header may follow a little junk, as readers allow
         raise Unreadable("damaged PDF: no %PDF header")
     document = _open(data)
     try:
@@ -113,13 +113,18 @@ def _chars(textpage: pdfium.PdfTextPage, height: float) -> list[Char]:
     chars = []
     rect = raw.FS_RECTF()
     handle = textpage.raw
+    space = False
     for i in range(raw.FPDFText_CountChars(handle)):
         code = raw.FPDFText_GetUnicode(handle, i)
-        if code <= 32 or raw.FPDFText_IsGenerated(handle, i) or 0xD800 <= code < 0xE000:
-            continue  # spaces are told by the gaps; surrogate halves and PDFium's own breaks are not text
+        if raw.FPDFText_IsGenerated(handle, i) or 0xD800 <= code < 0xE000:
+            continue  # PDFium's own breaks and surrogate halves are not text
+        if code <= 32 or code == 0x3000:
+            space = True  # a space the PDF wrote: a word break even where the gap is narrow
+            continue
         raw.FPDFText_GetLooseCharBox(handle, i, rect)
         size = raw.FPDFText_GetFontSize(handle, i)
-        chars.append(Char(chr(code), rect.left, rect.right, height - rect.top, height - rect.bottom, size))
+        chars.append(Char(chr(code), rect.left, rect.right, height - rect.top, height - rect.bottom, size, space))
+        space = False
     return chars
 
 
@@ -199,10 +204,17 @@ def _pdfminer_chars(data: bytes, index: int, height: float) -> list[Char]:
 
     chars: list[Char] = []
 
+    space = False
+
     def walk(item) -> None:
+        nonlocal space
         if isinstance(item, LTChar):
-            if item.get_text().strip():
-                chars.append(Char(item.get_text(), item.x0, item.x1, height - item.y1, height - item.y0, item.size))
+            text = item.get_text()
+            if not text.strip():
+                space = True
+            else:
+                chars.append(Char(text, item.x0, item.x1, height - item.y1, height - item.y0, item.size, space))
+                space = False
         elif isinstance(item, LTContainer):
             for child in item:
                 walk(child)

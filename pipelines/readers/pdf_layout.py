@@ -32,6 +32,7 @@ class Char:
     top: float
     bottom: float
     size: float  # font size, in points
+    space_before: bool = False  # the PDF wrote a space before it (a gap narrower than WORD_GAP)
 
     @property
     def middle(self) -> float:
@@ -80,7 +81,7 @@ class TextLine:
         out: list[str] = []
         previous: Char | None = None
         for char in self.chars:
-            if previous is not None and char.x0 - previous.x1 > WORD_GAP * max(char.size, previous.size):
+            if previous is not None and (char.space_before or char.x0 - previous.x1 > WORD_GAP * max(char.size, previous.size)):
                 out.append(" ")
             out.append(char.text)
             previous = char
