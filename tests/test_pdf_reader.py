@@ -289,3 +289,53 @@ def test_every_page_keeps_its_number_in_the_origin(corpus):
     document = READER.read(path.read_bytes())
     assert {line.origin.page for line in document.lines} == {p.number for p in pages}
     assert decode(document.text.encode()).text == document.text
+
+
+def _paged_table(head: str, rows_by_page: list[list[list[str]]]) -> bytes:
+    """A ruled table of three columns run over pages, each page with a running head and its number at
+    the foot."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from pipelines.corpus_pdf import font
+
+    out = io.BytesIO()
+    canvas = Canvas(out, invariant=1)
+    face = font()
+    xs = (72, 300, 400, 500)
+    for number, rows in enumerate(rows_by_page, 1):
+        canvas.setFont(face, 9)
+        canvas.drawString(72, 800, head)
+        top = 200 if number == 1 else 760  # the first part stands at the foot of its page
+        canvas.line(xs[0], top, xs[-1], top)
+        for row in rows:
+            for x, text in zip(xs, row):
+                canvas.drawString(x + 3, top - 14, text)
+            canvas.line(xs[0], top - 20, xs[-1], top - 20)
+            for x in xs:
+                canvas.line(x, top, x, top - 20)
+            top -= 20
+        canvas.drawCentredString(297, 40, f"第 {number} 页")
+        canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+
+def test_a_table_runs_on_past_a_running_head_and_a_page_number():
+    data = _paged_table("测试市人民政府办公室文件", [[["信息内容", "本年制发件数", "现行有效件数"], ["规章", "1", "11"]],
+                                                    [["行政规范性文件", "8", "66"]]])
+    document = READER.read(data)
+    (table,) = document.tables
+    assert [c.text for c in table.cells] == ["信息内容", "本年制发件数", "现行有效件数", "规章", "1", "11",
+                                            "行政规范性文件", "8", "66"]
+    assert [c.row for c in table.cells[-3:]] == [2, 2, 2] and table.cells[-1].origin.page == 2
+    texts = [line.text for line in document.lines]
+    assert texts == ["测试市人民政府办公室文件", "信息内容\t本年制发件数\t现行有效件数", "规章\t1\t11",
+                     "行政规范性文件\t8\t66", "第 1 页", "测试市人民政府办公室文件", "第 2 页"]
+
+
+def test_a_text_layer_without_unicode_is_unreadable():
+    from pipelines.readers import pdf
+
+    page = pdf.Page(1, [Char(chr(0xE000 + i), 10 * i, 10 * i + 9, 0, 10, 10) for i in range(20)], [], 0)
+    with pytest.raises(Unreadable, match="without Unicode"):
+        pdf.check_text([page])

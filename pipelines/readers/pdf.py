@@ -5,7 +5,8 @@ straight segments) are read from PDFium; `pdf_layout` turns them into lines and 
 the ruled tables becomes lines grouped by baseline, one space a gap (what the `spaced_text` encoding
 reads, tables without rules included). A ruled table becomes a `Table` whose rows also stand among the
 lines, cells joined by tabs. A table that runs on from the foot of one page to the head of the next,
-with nothing but page numbers between, is one table; the page numbers follow it.
+with nothing between but page furniture (page numbers, and running heads and feet: a line first or
+last on two pages or more), is one table; the furniture follows it in the lines.
 
 Every line and cell keeps its page and its line on the page (1-based; a table row counts as a line).
 
@@ -31,8 +32,10 @@ from .pdf_layout import Box, Char, Edge, GridTable
 
 SCANNED = "no text layer (scanned; OCR is not part of gongkai)"
 THIN = 3.0  # a path this narrow (points) is a ruling line, whatever its drawing
-# Page numbers and their dashes ("- 3 -", "— 4 —", "第 4 页 共 6 页"): what may stand between the
-# parts of a table that runs across a page break.
+# More characters than this share without Unicode (private-use codes or U+FFFD) and the text is no text.
+UNMAPPED_SHARE = 0.5
+# Page numbers and their dashes ("- 3 -", "— 4 —", "第 4 页 共 6 页"): page furniture, which may stand
+# between the parts of a table that runs across a page break.
 _PAGE_NUMBER = re.compile(r"^[-—–－~]*\s*\d{1,4}\s*[-—–－~]*$|^第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?$")
 
 
@@ -50,11 +53,21 @@ class PdfReader:
 
     def read(self, data: bytes) -> Document:
         pages = read_pages(data)
-        if not any(p.chars for p in pages):
-            if any(p.images for p in pages):
-                raise Unreadable(SCANNED)
-            raise Unreadable("no text layer (the pages are blank)")
+        check_text(pages)
         return assemble(pages, title=_title(data))
+
+
+def check_text(pages: list[Page]) -> None:
+    """Raise Unreadable for pages with no text to read: a scan, blank pages, glyphs without Unicode."""
+    if not any(p.chars for p in pages):
+        if any(p.images for p in pages):
+            raise Unreadable(SCANNED)
+        raise Unreadable("no text layer (the pages are blank)")
+    chars = [c.text for p in pages for c in p.chars]
+    unmapped = sum(1 for c in chars if "\ue000" <= c <= "\uf8ff" or c == "\ufffd")
+    if unmapped > UNMAPPED_SHARE * len(chars):
+        raise Unreadable(f"text layer without Unicode ({unmapped} of {len(chars)} characters have no text: "
+                         "the fonts do not say which characters they draw)")
 
 
 READER = PdfReader()
@@ -278,19 +291,37 @@ class _Part:
     rows: list[DocLine]
 
 
+def furniture(pieces: list[list[_Piece]]) -> set[str]:
+    """Running heads and feet: a line that stands first or last on two pages or more, the same but for
+    its digits ("淮安市人民政府办公室 2", "第 3 页"). Given as texts with their digits as "#"."""
+    seen: dict[str, int] = {}
+    for page in pieces:
+        lines = [p for p in page if p.grid is None]
+        ends = {_DIGITS.sub("#", p.text) for p in lines[:1] + lines[-1:]}
+        for text in ends:
+            seen[text] = seen.get(text, 0) + 1
+    return {text for text, n in seen.items() if n >= 2}
+
+
+_DIGITS = re.compile(r"\d+")
+
+
 def assemble(pages: list[Page], title: str | None = None) -> Document:
     """The pages' lines and tables in reading order, a table continued across a page break made one."""
     document = Document("pdf", title=title)
     parts: list[list[_Part]] = []  # by table
-    held: list[DocLine] = []  # page numbers met while the last table may still continue
-    open_table: GridTable | None = None  # the last table, while only page numbers follow it
-    for page in pages:
+    held: list[DocLine] = []  # page furniture met while the last table may still continue
+    open_table: GridTable | None = None  # the last table, while only page furniture follows it
+    by_page = [page_pieces(page) for page in pages]
+    running = furniture(by_page)
+    for page, pieces in zip(pages, by_page):
         line_no = 0
-        for piece in page_pieces(page):
+        for piece in pieces:
             line_no += 1
             if piece.grid is None:
                 line = DocLine(piece.text, Origin(page=page.number, line=line_no))
-                if open_table is not None and _PAGE_NUMBER.match(piece.text):
+                if open_table is not None and (_PAGE_NUMBER.match(piece.text)
+                                               or _DIGITS.sub("#", piece.text) in running):
                     held.append(line)
                     continue
                 document.lines += held + [line]
