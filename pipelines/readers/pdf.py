@@ -52,9 +52,9 @@ class PdfReader:
     suffixes = (".pdf",)
 
     def read(self, data: bytes) -> Document:
-        pages = read_pages(data)
+        pages, title = open_pages(data)
         check_text(pages)
-        return assemble(pages, title=_title(data))
+        return assemble(pages, title=title)
 
 
 def check_text(pages: list[Page]) -> None:
@@ -91,6 +91,11 @@ def _open(data: bytes) -> pdfium.PdfDocument:
 def read_pages(data: bytes) -> list[Page]:
     """Every page's characters, ruling lines and image count. Raises Unreadable for a file PDFium
     cannot open (encrypted, damaged)."""
+    return open_pages(data)[0]
+
+
+def open_pages(data: bytes) -> tuple[list[Page], str | None]:
+    """The pages, and the document's title property where it has one."""
     if b"%PDF" not in data[:1024]:  # the header may follow a little junk, as readers allow
         raise Unreadable("damaged PDF: no %PDF header")
     document = _open(data)
@@ -102,7 +107,8 @@ def read_pages(data: bytes) -> list[Page]:
                 pages.append(_page(data, page, index))
             finally:
                 page.close()
-        return pages
+        title = (document.get_metadata_value("Title") or "").strip() or None
+        return pages, title
     except pdfium.PdfiumError as e:
         raise Unreadable(f"damaged PDF: a page cannot be read ({e})") from None
     finally:
@@ -155,8 +161,11 @@ def _objects(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, height: float) 
             images += 1
         elif kind == raw.FPDF_PAGEOBJ_TEXT and not lost:
             left, bottom, right, top = obj.get_bounds()
+            # PDFium gives a lone glyph of a font it has not got no extent and no text. An embedded font
+            # is always had (a space alone in its own text object also comes out so).
             if right - left < 0.01 and top - bottom < 0.01:
-                lost = raw.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0) <= 2  # only the terminator
+                lost = (raw.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0) <= 2  # only the terminator
+                        and not raw.FPDFFont_GetIsEmbedded(raw.FPDFTextObj_GetFont(obj.raw)))
     return edges, images, lost
 
 
@@ -209,14 +218,19 @@ def _segment(a: tuple[float, float], b: tuple[float, float]) -> list[Edge]:
 
 
 def _pdfminer_chars(data: bytes, index: int, height: float) -> list[Char]:
-    """One page's characters as pdfminer.six reads them (the fallback for characters PDFium lost)."""
+    """One page's characters as pdfminer.six reads them (the fallback for characters PDFium lost), with
+    no layout analysis: the characters are all we take."""
     from io import BytesIO
 
-    from pdfminer.high_level import extract_pages
+    from pdfminer.converter import PDFPageAggregator
     from pdfminer.layout import LTChar, LTContainer
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
 
+    manager = PDFResourceManager()
+    device = PDFPageAggregator(manager, laparams=None)
+    interpreter = PDFPageInterpreter(manager, device)
     chars: list[Char] = []
-
     space = False
 
     def walk(item) -> None:
@@ -232,21 +246,10 @@ def _pdfminer_chars(data: bytes, index: int, height: float) -> list[Char]:
             for child in item:
                 walk(child)
 
-    for page in extract_pages(BytesIO(data), page_numbers=[index], laparams=None):
-        walk(page)
+    for page in PDFPage.get_pages(BytesIO(data), pagenos={index}):
+        interpreter.process_page(page)
+        walk(device.get_result())
     return chars
-
-
-def _title(data: bytes) -> str | None:
-    try:
-        document = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError:
-        return None
-    try:
-        title = (document.get_metadata_value("Title") or "").strip()
-    finally:
-        document.close()
-    return title or None
 
 
 # --- pages to a document -------------------------------------------------------------------------------
@@ -271,11 +274,14 @@ def page_pieces(page: Page) -> list[_Piece]:
     loose = page.chars
     pieces: list[_Piece] = []
     for grid in grids:
-        cells = []
-        for box in sorted(grid.boxes, key=lambda b: (b.top, b.x0)):
-            lines = layout.text_lines([c for c in loose if box.holds(c)])
-            cells.append((box, layout.join_lines([line.text for line in lines])))
-        loose = [c for c in loose if not any(box.holds(c) for box in grid.boxes)]
+        held: dict[Box, list[Char]] = {box: [] for box in grid.boxes}
+        rest = []
+        for char in loose:
+            box = grid.box_of(char)
+            (held[box] if box is not None else rest).append(char)
+        loose = rest
+        cells = [(box, layout.join_lines([line.text for line in layout.text_lines(held[box])]))
+                 for box in sorted(grid.boxes, key=lambda b: (b.top, b.x0))]
         pieces.append(_Piece(grid.bbox.top, grid=grid, cells=cells))
     pieces += [_Piece(line.top, text=line.text) for line in layout.text_lines(loose)]
     return sorted(pieces, key=lambda p: p.top)

@@ -10,8 +10,9 @@ Coordinates are PDF points measured from the page's top-left corner: `top` grows
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 
 # Two rule ends or crossings this close are one point: rules drawn as thin rectangles meet at their
 # centres, and producers round coordinates.
@@ -229,6 +230,23 @@ class GridTable:
         """(row, col, rowspan, colspan) of a cell in the grid."""
         row, col = _index(self.ys, box.top), _index(self.xs, box.x0)
         return row, col, max(1, _index(self.ys, box.bottom) - row), max(1, _index(self.xs, box.x1) - col)
+
+    @cached_property
+    def _at(self) -> dict[tuple[int, int], Box]:
+        at = {}
+        for box in self.boxes:
+            row, col, rowspan, colspan = self.place(box)
+            for r in range(row, row + rowspan):
+                for c in range(col, col + colspan):
+                    at[(r, c)] = box
+        return at
+
+    def box_of(self, char: Char) -> Box | None:
+        """The cell that holds a character, found by its grid position rather than by trying each."""
+        col = bisect_right(self.xs, (char.x0 + char.x1) / 2) - 1
+        row = bisect_right(self.ys, char.middle) - 1
+        box = self._at.get((row, col))
+        return box if box is not None and box.holds(char) else None
 
 
 def _index(bounds: list[float], at: float) -> int:
