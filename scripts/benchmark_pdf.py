@@ -32,10 +32,13 @@ import polars as pl
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 from pipelines import corpus, corpus_pdf  # noqa: E402
 from pipelines.readers.pdf import READER, assemble, read_pages  # noqa: E402
 from pipelines.report import parse_report  # noqa: E402
+
+from benchmark import markdown  # noqa: E402
 
 HUAIAN = ROOT / "tests" / "fixtures" / "pdf" / "huaian_city_2024.pdf"
 BEGIN = "<!-- pdf: written by scripts/benchmark_pdf.py -->"
@@ -119,13 +122,6 @@ def cid_copies(n: int) -> list[bytes]:
         finally:
             corpus.LAYOUTS[name] = saved
     return files
-
-
-def markdown(frame: pl.DataFrame) -> str:
-    head = "| " + " | ".join(frame.columns) + " |"
-    rule = "|" + "---|" * frame.width
-    body = ["| " + " | ".join(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row) + " |" for row in frame.rows()]
-    return "\n".join([head, rule, *body])
 
 
 def main() -> int:

@@ -34,8 +34,9 @@ SCANNED = "no text layer (scanned; OCR is not part of gongkai)"
 THIN = 3.0  # a path this narrow (points) is a ruling line, whatever its drawing
 # More characters than this share without Unicode (private-use codes or U+FFFD) and the text is no text.
 UNMAPPED_SHARE = 0.5
-# Page numbers and their dashes ("- 3 -", "— 4 —", "第 4 页 共 6 页"): page furniture, which may stand
-# between the parts of a table that runs across a page break.
+# Page numbers, with or without their dashes ("- 3 -", "— 4 —", "3", "第 4 页 共 6 页"): page furniture,
+# which may stand between the parts of a table that runs across a page break. A bare number counts
+# here, where a page's foot is known to lie between the parts, as it cannot in the text encodings.
 _PAGE_NUMBER = re.compile(r"^[-—–－~]*\s*\d{1,4}\s*[-—–－~]*$|^第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?$")
 
 
