@@ -339,3 +339,32 @@ def test_a_text_layer_without_unicode_is_unreadable():
     page = pdf.Page(1, [Char(chr(0xE000 + i), 10 * i, 10 * i + 9, 0, 10, 10) for i in range(20)], [], 0)
     with pytest.raises(Unreadable, match="without Unicode"):
         pdf.check_text([page])
+
+
+def test_a_table_whose_rules_close_only_some_columns_is_read_as_lines():
+    """Drawn without its outer sides, a table's inner columns close into cells but its labels and
+    totals do not: its rows are read whole, as lines, rather than half as cells."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from pipelines.corpus_pdf import font
+
+    out = io.BytesIO()
+    canvas = Canvas(out, invariant=1)
+    canvas.setFont(font(), 9)
+    xs, top = (72, 250, 320, 390, 460, 530), 700
+    rows = [["信息内容", "本年制发件数", "本年废止件数", "现行有效件数", ""], ["规章", "1", "0", "11", ""],
+            ["行政规范性文件", "8", "26", "66", ""]]
+    for row in rows:
+        for x, text in zip(xs, row):
+            canvas.drawString(x + 3, top - 14, text)
+        canvas.line(xs[0], top, xs[-1], top)
+        top -= 20
+    canvas.line(xs[0], top, xs[-1], top)
+    for x in xs[1:-1]:  # inner rules only
+        canvas.line(x, 700, x, top)
+    canvas.showPage()
+    canvas.save()
+    document = READER.read(out.getvalue())
+    assert not document.tables
+    assert [line.text for line in document.lines] == ["信息内容 本年制发件数 本年废止件数 现行有效件数", "规章 1 0 11",
+                                                      "行政规范性文件 8 26 66"]

@@ -32,6 +32,10 @@ from .pdf_layout import Box, Char, Edge, GridTable
 
 SCANNED = "no text layer (scanned; OCR is not part of gongkai)"
 THIN = 3.0  # a path this narrow (points) is a ruling line, whatever its drawing
+# A grid is read as cells only when at most this many characters (or this share of those in its cells)
+# stand level with it outside its cells: punctuation spilling over a rule, not a column left unruled.
+STRAY = 2
+STRAY_SHARE = 0.05
 # More characters than this share without Unicode (private-use codes or U+FFFD) and the text is no text.
 UNMAPPED_SHARE = 0.5
 # Page numbers, with or without their dashes ("- 3 -", "— 4 —", "3", "第 4 页 共 6 页"): page furniture,
@@ -280,6 +284,11 @@ def page_pieces(page: Page) -> list[_Piece]:
         for char in loose:
             box = grid.box_of(char)
             (held[box] if box is not None else rest).append(char)
+        # Text beside the cells, level with them, means the rules close only part of the table (a
+        # table drawn without its outer sides): its rows are read as lines, whole, not half as cells.
+        beside = sum(1 for c in rest if grid.ys[0] < c.middle < grid.ys[-1])
+        if beside > max(STRAY, STRAY_SHARE * sum(len(chars) for chars in held.values())):
+            continue
         loose = rest
         cells = [(box, layout.join_lines([line.text for line in layout.text_lines(held[box])]))
                  for box in sorted(grid.boxes, key=lambda b: (b.top, b.x0))]
