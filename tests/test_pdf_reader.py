@@ -368,3 +368,25 @@ def test_a_table_whose_rules_close_only_some_columns_is_read_as_lines():
     assert not document.tables
     assert [line.text for line in document.lines] == ["信息内容 本年制发件数 本年废止件数 现行有效件数", "规章 1 0 11",
                                                       "行政规范性文件 8 26 66"]
+
+
+def test_cells_drawn_as_rectangles_each_make_the_grid():
+    """Each cell stroked as a rectangle of its own (shared sides drawn twice) and a label merged over
+    two rows: the rectangles' sides are the rules."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from pipelines.corpus_pdf import font
+
+    out = io.BytesIO()
+    canvas = Canvas(out, invariant=1)
+    canvas.setFont(font(), 9)
+    cells = [(72, 700, 100, 40, "行政复议"), (172, 700, 80, 20, "结果维持"), (252, 700, 80, 20, "总计"),
+             (172, 680, 80, 20, "72"), (252, 680, 80, 20, "351")]
+    for x, top, w, h, text in cells:
+        canvas.rect(x, top - h, w, h)
+        canvas.drawString(x + 3, top - 14, text)
+    canvas.showPage()
+    canvas.save()
+    (table,) = READER.read(out.getvalue()).tables
+    assert [(c.text, c.row, c.col, c.rowspan, c.colspan) for c in table.cells] == [
+        ("行政复议", 0, 0, 2, 1), ("结果维持", 0, 1, 1, 1), ("总计", 0, 2, 1, 1), ("72", 1, 1, 1, 1), ("351", 1, 2, 1, 1)]
