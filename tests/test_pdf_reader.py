@@ -390,3 +390,13 @@ def test_cells_drawn_as_rectangles_each_make_the_grid():
     (table,) = READER.read(out.getvalue()).tables
     assert [(c.text, c.row, c.col, c.rowspan, c.colspan) for c in table.cells] == [
         ("行政复议", 0, 0, 2, 1), ("结果维持", 0, 1, 1, 1), ("总计", 0, 2, 1, 1), ("72", 1, 1, 1, 1), ("351", 1, 2, 1, 1)]
+
+
+def test_the_same_report_renders_to_the_same_bytes():
+    """A rerun over a generated corpus finds nothing new: the PDF carries no time stamp or random id."""
+    from pipelines import corpus
+
+    form = corpus.FORMS[corpus.FORM_OF_YEAR[2020]]
+    cells = corpus.draw_numbers(form, corpus.Body("测试县民政局"), random.Random(3))
+    for layout in ("pdf_ruled", "pdf_unruled"):
+        assert corpus.render(form, "测试县民政局", 2020, layout, cells) == corpus.render(form, "测试县民政局", 2020, layout, cells)
