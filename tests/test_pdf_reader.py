@@ -9,6 +9,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipelines.corpus import Spec, generate, truth_cells
 from pipelines.document import Document
@@ -101,6 +103,48 @@ def test_separate_grids_are_separate_tables():
     edges = layout.merge_edges(_grid_edges() + shifted)
     tables = layout.tables(layout.cells(layout.intersections(edges), edges))
     assert [t.ys[0] for t in tables] == [0, 200]
+
+
+@st.composite
+def merged_grids(draw) -> list[Box]:
+    """A table as the rectangles of its cells: random column widths and row heights, and cells merged
+    over random blocks of rows and columns."""
+    widths = draw(st.lists(st.integers(12, 80), min_size=2, max_size=7))
+    heights = draw(st.lists(st.integers(12, 40), min_size=1, max_size=7))
+    xs = [72 + sum(widths[:i]) for i in range(len(widths) + 1)]
+    ys = [100 + sum(heights[:i]) for i in range(len(heights) + 1)]
+    taken: set[tuple[int, int]] = set()
+    boxes = []
+    for r in range(len(heights)):
+        for c in range(len(widths)):
+            if (r, c) in taken:
+                continue
+            rowspan = draw(st.integers(1, len(heights) - r))
+            colspan = 1
+            while c + colspan < len(widths) and (r, c + colspan) not in taken and draw(st.booleans()):
+                colspan += 1
+            while any((r + rowspan - 1, c + k) in taken for k in range(colspan)):
+                rowspan -= 1
+            taken |= {(r + dr, c + dc) for dr in range(rowspan) for dc in range(colspan)}
+            boxes.append(Box(xs[c], ys[r], xs[c + colspan], ys[r + rowspan]))
+    return boxes
+
+
+@settings(max_examples=200, deadline=None)
+@given(merged_grids())
+def test_any_grid_of_merged_cells_is_found_with_its_spans(boxes):
+    edges = [e for b in boxes for e in (Edge("h", b.x0, b.x1, b.top, b.top), Edge("h", b.x0, b.x1, b.bottom, b.bottom),
+                                         Edge("v", b.x0, b.x0, b.top, b.bottom), Edge("v", b.x1, b.x1, b.top, b.bottom))]
+    edges = layout.merge_edges(edges)
+    (table,) = layout.tables(layout.cells(layout.intersections(edges), edges))
+    assert sorted((b.x0, b.top, b.x1, b.bottom) for b in table.boxes) == sorted((b.x0, b.top, b.x1, b.bottom) for b in boxes)
+    # Rows and columns are the lines some cell begins or ends at.
+    xs = sorted({b.x0 for b in boxes} | {b.x1 for b in boxes})
+    ys = sorted({b.top for b in boxes} | {b.bottom for b in boxes})
+    for box in boxes:
+        want = (ys.index(box.top), xs.index(box.x0), ys.index(box.bottom) - ys.index(box.top),
+                xs.index(box.x1) - xs.index(box.x0))
+        assert table.place(box) == want
 
 
 def test_a_box_holds_the_characters_whose_middle_is_inside():
@@ -400,3 +444,15 @@ def test_the_same_report_renders_to_the_same_bytes():
     cells = corpus.draw_numbers(form, corpus.Body("测试县民政局"), random.Random(3))
     for layout in ("pdf_ruled", "pdf_unruled"):
         assert corpus.render(form, "测试县民政局", 2020, layout, cells) == corpus.render(form, "测试县民政局", 2020, layout, cells)
+
+
+def test_pdfminer_reads_only_pages_that_lost_characters(corpus, monkeypatch):
+    """Pages in an embedded font (and the Huai'an report) never pay for the slower second reading."""
+    from pipelines.readers import pdf
+
+    def refuse(*args):
+        raise AssertionError("read again with pdfminer.six")
+
+    monkeypatch.setattr(pdf, "_pdfminer_chars", refuse)
+    for path in [HUAIAN, *sorted((corpus / "raw").rglob("*.pdf"))]:
+        READER.read(path.read_bytes())
