@@ -456,3 +456,24 @@ def test_pdfminer_reads_only_pages_that_lost_characters(corpus, monkeypatch):
     monkeypatch.setattr(pdf, "_pdfminer_chars", refuse)
     for path in [HUAIAN, *sorted((corpus / "raw").rglob("*.pdf"))]:
         READER.read(path.read_bytes())
+
+
+def test_a_page_of_drawing_is_read_as_lines():
+    """A page whose paths are a drawing (thousands of short rules, as a chart or text turned to outlines
+    gives) is no table: its text is read as lines."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from pipelines.corpus_pdf import font
+
+    out = io.BytesIO()
+    canvas = Canvas(out, invariant=1)
+    canvas.setFont(font(), 9)
+    canvas.drawString(72, 760, "图表 12 34")
+    for i in range(900):  # ticks apart from each other: no two join into one rule
+        x, y = 72 + (i % 30) * 15, 100 + (i // 30) * 20
+        canvas.line(x, y, x + 6, y)
+        canvas.line(x, y + 4, x, y + 10)
+    canvas.showPage()
+    canvas.save()
+    document = READER.read(out.getvalue())
+    assert not document.tables and [line.text for line in document.lines] == ["图表 12 34"]

@@ -32,6 +32,10 @@ from .pdf_layout import Box, Char, Edge, GridTable
 
 SCANNED = "no text layer (scanned; OCR is not part of gongkai)"
 THIN = 3.0  # a path this narrow (points) is a ruling line, whatever its drawing
+# Past these, paths are drawings (charts, seals, text turned to outlines) and finding cells among them
+# would cost more than the page is worth: a table's rules are a few hundred at most.
+MAX_SEGMENTS = 2000
+MAX_EDGES = 1500
 # A grid is read as cells only when at most this many characters (or this share of those in its cells)
 # stand level with it outside its cells: punctuation spilling over a rule, not a column left unruled.
 STRAY = 2
@@ -195,7 +199,10 @@ def _segments(obj: pdfium.PdfObject, height: float) -> list[Edge]:
     x, y = ctypes.c_float(), ctypes.c_float()
     edges: list[Edge] = []
     start = last = None
-    for i in range(raw.FPDFPath_CountSegments(obj.raw)):
+    count = raw.FPDFPath_CountSegments(obj.raw)
+    if count > MAX_SEGMENTS:
+        return []  # an outline or a drawing, not the rules of a table
+    for i in range(count):
         segment = raw.FPDFPath_GetPathSegment(obj.raw, i)
         raw.FPDFPathSegment_GetPoint(segment, x, y)
         point = (matrix.a * x.value + matrix.c * y.value + matrix.e,
@@ -274,6 +281,8 @@ def page_pieces(page: Page) -> list[_Piece]:
     """A page as lines and tables, top to bottom: the characters inside a ruled table's cells are their
     text, the rest lines."""
     edges = layout.merge_edges(page.edges)
+    if len(edges) > MAX_EDGES:  # a drawing or a chart: no table is read from it, its text is read as lines
+        edges = []
     # A grid of one column is a frame round paragraphs (or lines ruled under them), not a table.
     grids = [g for g in layout.tables(layout.cells(layout.intersections(edges), edges)) if len(g.xs) > 2]
     loose = page.chars
