@@ -174,14 +174,20 @@ def intersections(edges: list[Edge]) -> set[tuple[float, float]]:
 def cells(points: set[tuple[float, float]], edges: list[Edge]) -> list[Box]:
     """The smallest rectangles whose four corners are crossings and whose four sides are ruled: for each
     crossing as a top-left corner, the nearest crossing to its right and below that closes a box."""
-    horizontal = [e for e in edges if e.orientation == "h"]
-    vertical = [e for e in edges if e.orientation == "v"]
+    # Crossings stand exactly at a rule's position (merged rules have one each): rules are looked up by it.
+    horizontal: dict[float, list[Edge]] = {}
+    vertical: dict[float, list[Edge]] = {}
+    for e in edges:
+        if e.orientation == "h":
+            horizontal.setdefault(e.top, []).append(e)
+        else:
+            vertical.setdefault(e.x0, []).append(e)
 
     def h_ruled(y: float, a: float, b: float) -> bool:
-        return any(abs(e.top - y) <= SNAP and e.x0 - SNAP <= a and b <= e.x1 + SNAP for e in horizontal)
+        return any(e.x0 - SNAP <= a and b <= e.x1 + SNAP for e in horizontal.get(y, ()))
 
     def v_ruled(x: float, a: float, b: float) -> bool:
-        return any(abs(e.x0 - x) <= SNAP and e.top - SNAP <= a and b <= e.bottom + SNAP for e in vertical)
+        return any(e.top - SNAP <= a and b <= e.bottom + SNAP for e in vertical.get(x, ()))
 
     by_row: dict[float, list[float]] = {}
     by_col: dict[float, list[float]] = {}
