@@ -477,3 +477,28 @@ def test_a_page_of_drawing_is_read_as_lines():
     canvas.save()
     document = READER.read(out.getvalue())
     assert not document.tables and [line.text for line in document.lines] == ["图表 12 34"]
+
+
+def test_a_pdf_that_forbids_copying_but_opens_without_a_password_is_read():
+    """Many reports are published with an owner password only (no copying, no editing): that is no
+    lock on reading."""
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfgen.canvas import Canvas
+
+    from pipelines.corpus_pdf import font
+
+    out = io.BytesIO()
+    canvas = Canvas(out, invariant=1, encrypt=StandardEncryption("", ownerPassword="owner", canCopy=0, canModify=0))
+    canvas.setFont(font(), 12)
+    canvas.drawString(72, 760, "测试局2024年政府信息公开工作年度报告")
+    canvas.showPage()
+    canvas.save()
+    assert [line.text for line in READER.read(out.getvalue()).lines] == ["测试局2024年政府信息公开工作年度报告"]
+
+
+def test_a_second_reading_fills_only_the_places_left_empty():
+    from pipelines.readers.pdf import fill_lost
+
+    first = _run("0 12", 40, 100)
+    second = _run("本", 0, 100) + _run("0 12", 40, 100) + [Char("(cid:12)", 80, 90, 100, 110, 10)]
+    assert [c.text for c in fill_lost(first, second)] == ["0", " ", "1", "2", "本"]

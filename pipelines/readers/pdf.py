@@ -13,12 +13,17 @@ Every line and cell keeps its page and its line on the page (1-based; a table ro
 PDFium gives no text for a character whose CID font is neither embedded nor installed when the
 character stands alone in its text object (vertical labels, one character a line, as reportlab's
 STSong-Light writes them on a machine without Chinese fonts). A page where that happens is read
-again with pdfminer.six, which maps character codes through the font's CMap alone.
+again with pdfminer.six, which maps character codes through the font's CMap alone, and the characters
+it finds where PDFium found none are added.
+
+A PDF that forbids copying but opens without a password is read like any other: the permission is
+the publisher's wish, not a lock, and the text is published to be read.
 """
 
 from __future__ import annotations
 
 import ctypes
+import logging
 import re
 from dataclasses import dataclass
 
@@ -133,8 +138,27 @@ def _page(data: bytes, page: pdfium.PdfPage, index: int) -> Page:
     finally:
         textpage.close()
     if lost:
-        chars = _pdfminer_chars(data, index, height) or chars
+        chars = fill_lost(chars, _pdfminer_chars(data, index, height))
     return Page(index + 1, chars, edges, images)
+
+
+def fill_lost(chars: list[Char], second: list[Char]) -> list[Char]:
+    """PDFium's characters, and those of a second reading where PDFium has none: the characters it
+    lost. Only characters the second reading could map to text are taken (pdfminer.six writes
+    "(cid:N)" for one it could not)."""
+    cells: dict[tuple[int, int], list[Char]] = {}  # PDFium's characters by 10-point square of their centre
+    for c in chars:
+        cells.setdefault((int((c.x0 + c.x1) / 20), int(c.middle / 10)), []).append(c)
+
+    def near(c: Char) -> bool:
+        """A character of PDFium's reading stands where this one does (within 0.4 of the font size: the
+        two read widths differently)."""
+        x, y = (c.x0 + c.x1) / 2, c.middle
+        reach = 0.4 * max(c.size, 1.0)
+        return any(abs((o.x0 + o.x1) / 2 - x) <= reach and abs(o.middle - y) <= reach
+                   for dx in (-1, 0, 1) for dy in (-1, 0, 1) for o in cells.get((int(x / 10) + dx, int(y / 10) + dy), ()))
+
+    return chars + [c for c in second if len(c.text) == 1 and not near(c)]
 
 
 def _chars(textpage: pdfium.PdfTextPage, height: float) -> list[Char]:
@@ -258,9 +282,19 @@ def _pdfminer_chars(data: bytes, index: int, height: float) -> list[Char]:
             for child in item:
                 walk(child)
 
-    for page in PDFPage.get_pages(BytesIO(data), pagenos={index}):
-        interpreter.process_page(page)
-        walk(device.get_result())
+    # pdfminer.six logs each page of a file that asks not to be copied from: the text is read all the
+    # same, as PDFium reads it; the message is noise here.
+    logger = logging.getLogger("pdfminer")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        for page in PDFPage.get_pages(BytesIO(data), pagenos={index}):
+            interpreter.process_page(page)
+            walk(device.get_result())
+    except Exception:  # noqa: BLE001 - a second reading that fails leaves the first one as it was
+        return []
+    finally:
+        logger.setLevel(level)
     return chars
 
 
