@@ -113,25 +113,19 @@ class _Pages:
         return self.buffer.getvalue()
 
 
-def _columns(table: Table) -> tuple[int, int]:
-    """(label columns, number columns) of a table: the most numbers any row ends in, and the most
-    cells any row has besides them."""
-    numbers = labels = 0
-    for row in table:
-        n = len(row)
-        while n and _is_number(row[n - 1]):
-            n -= 1
-        numbers = max(numbers, len(row) - n)
-    for row in table:
-        trailing = len(row) - next((i for i in range(len(row), 0, -1) if not _is_number(row[i - 1])), 0)
-        labels = max(labels, len(row) - trailing)
-    return max(1, min(labels, max(1, max(len(r) for r in table) - numbers))), numbers
+def _numbers(row: list[str]) -> int:
+    """How many cells the row ends in that are numbers."""
+    n = len(row)
+    while n and _is_number(row[n - 1]):
+        n -= 1
+    return len(row) - n
 
 
 def _ruled(pages: _Pages, table: Table) -> None:
+    """A grid of rules: the label columns share LABEL_SHARE of the width, the number columns the rest."""
     width = WIDTH - 2 * MARGIN
-    n_labels, n_numbers = _columns(table)
-    n_cols = max(max(len(r) for r in table), n_labels + n_numbers)
+    n_numbers = max(_numbers(row) for row in table)
+    n_cols = max(max(len(r) for r in table), n_numbers + 1)
     n_labels = n_cols - n_numbers
     label_w = width * LABEL_SHARE / max(1, n_labels) if n_numbers else width / n_cols
     number_w = (width - label_w * n_labels) / n_numbers if n_numbers else 0.0
@@ -146,13 +140,13 @@ def _ruled(pages: _Pages, table: Table) -> None:
         spans = [(xs[a], xs[b]) for a, b in zip(starts, starts[1:] + [n_cols])]
         wrapped = [_wrap(text, right - left - 2 * PAD, pages.face, CELL) for text, (left, right) in zip(row, spans)]
         height = max(len(w) for w in wrapped) * CELL * LEADING + 2 * PAD
-        if pages.y - height < MARGIN:
+        first = row is table[0]
+        if pages.y - height < MARGIN:  # the table runs on to the next page, closed above again there
             pages.turn()
             c.setLineWidth(0.6)
-            top = pages.y
-            c.line(MARGIN, top, xs[-1], top)
+            first = True
         top = pages.y
-        if top == HEIGHT - MARGIN or row is table[0]:
+        if first:
             c.line(MARGIN, top, xs[-1], top)
         bottom = top - height
         for lines, (left, right) in zip(wrapped, spans):
@@ -172,9 +166,7 @@ def _unruled(pages: _Pages, table: Table) -> None:
     width = WIDTH - 2 * MARGIN
     step_y = CELL * LEADING * 1.6
     for row in table:
-        n = len(row)
-        while n and _is_number(row[n - 1]):
-            n -= 1
+        n = len(row) - _numbers(row)
         labels, numbers = row[:n], row[n:]
         if not numbers:
             pages.paragraph(" ".join(labels), CELL)
