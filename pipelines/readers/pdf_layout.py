@@ -257,8 +257,7 @@ class GridTable:
 
 def _index(bounds: list[float], at: float) -> int:
     """The grid line nearest `at` (within SNAP, else the first one after it)."""
-    i = bisect_left(bounds, at - SNAP)
-    return i
+    return bisect_left(bounds, at - SNAP)
 
 
 def tables(boxes: list[Box]) -> list[GridTable]:
@@ -300,8 +299,4 @@ def merge_positions(values: list[float]) -> list[float]:
         if not out or v - out[-1] > SNAP:
             out.append(v)
     return out
-
-
-def chars_in(box: Box, chars: list[Char]) -> list[Char]:
-    return [c for c in chars if box.holds(c)]
 
