@@ -41,11 +41,12 @@ def _run(args: argparse.Namespace) -> int:
             return 1
     from pipelines.warehouse import query
 
-    # Counts of the current versions: a file whose bytes changed keeps its earlier version, superseded.
+    # Counts of the files as they are now: a file whose bytes changed keeps its earlier version,
+    # superseded, and a file gone from the folder keeps its row, removed.
     summary = query(args.warehouse, """
-        SELECT (SELECT count(*) FROM reports WHERE superseded_by IS NULL) AS files,
+        SELECT (SELECT count(*) FROM reports WHERE superseded_by IS NULL AND removed_at IS NULL) AS files,
                (SELECT count(*) FROM reports WHERE status = 'parsed' AND duplicate_of IS NULL
-                                               AND superseded_by IS NULL) AS parsed,
+                                               AND superseded_by IS NULL AND removed_at IS NULL) AS parsed,
                (SELECT count(*) FROM facts) AS cells,
                (SELECT count(*) FROM findings) AS findings""").row(0, named=True)
     by_status = query(args.warehouse, "SELECT status, count(*) AS n FROM reports GROUP BY status ORDER BY status").rows()
