@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipelines.durable import remove_abandoned
 from pipelines.incremental import UNDATED, Store, changes
 
 from .commits import published_stamp, uncommitted_years, warehouse_stamp
@@ -62,6 +63,7 @@ def plan(raw_dir: str, state_path: str, warehouse: str, say: Say = print) -> Pla
     """Hash what changed under the raw folder and decide which years to run (no Dagster needed)."""
     started = time.perf_counter()
     store = Store(state_path)
+    remove_abandoned(store.root, recursive=True)  # what killed runs left half-written: never read, removed
     index = store.index(raw_dir)
     catalog = store.catalog()
     found = changes(index, catalog)
