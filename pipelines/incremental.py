@@ -40,7 +40,7 @@ from pathlib import Path
 import polars as pl
 
 from .discover import report_files
-from .durable import fsync_dir, remove_abandoned, write_atomic
+from .durable import remove_abandoned, write_atomic
 from .frames import FACTS_SCHEMA, FINDINGS_SCHEMA, REPORTS_SCHEMA
 from .killpoint import kill_point
 from .parse_all import COMPLETE_PART, PARTS, Progress, hash_files, parse_to_segments, years_of

@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-import polars as pl
-
 from .durable import write_atomic
 from .frames import facts_frame, findings_frame, reports_frame
 from .killpoint import kill_point
