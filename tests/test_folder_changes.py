@@ -8,13 +8,14 @@ moved file in `previous_source_files`, a deleted file with `removed_at`, a corre
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
 import pytest
 
 from assets.cli import main
-from pipelines.incremental import HISTORY_SCHEMA
+from pipelines.incremental import CATALOG_SCHEMA, HISTORY_SCHEMA, Store, apply_versions
 from pipelines.snapshot import differences, snapshot
 
 from .conftest import SAMPLES_DIR
@@ -137,3 +138,54 @@ def test_every_change_at_once(folder, tmp_path):
     _same_as_clean(raw, snap, tmp_path)
     assert main(["run", "--raw-dir", str(raw), "--warehouse", str(warehouse), "--ephemeral"]) == 0
     assert differences(snap, snapshot(warehouse)) == [], "and a run after it changes nothing"
+
+
+# --- the catalog's rules, on their own ----------------------------------------------------------------
+
+T0, T1 = datetime(2025, 1, 1, tzinfo=UTC), datetime(2025, 2, 1, tzinfo=UTC)
+
+
+def _index(rows: list[tuple[str, str]]) -> pl.DataFrame:
+    """Index rows (source_file, one hex digit of bytes) of one partition."""
+    return pl.DataFrame({"source_file": [f for f, _ in rows], "sha256": [b * 64 for _, b in rows],
+                         "report_id": [b * 16 for _, b in rows], "partition": ["2020"] * len(rows),
+                         "size_bytes": [1] * len(rows), "mtime_ns": [1] * len(rows)},
+                        schema={k: CATALOG_SCHEMA[k] for k in ("source_file", "sha256", "report_id", "partition",
+                                                               "size_bytes", "mtime_ns")})
+
+
+def _versions(catalog: pl.DataFrame) -> list[tuple]:
+    return catalog.select("source_file", pl.col("sha256").str.head(1), "previous_source_files",
+                          removed=pl.col("removed_at").is_not_null(),
+                          superseded=pl.col("superseded_by").is_not_null()).sort("source_file", "sha256").rows()
+
+
+def test_two_copies_moved_are_two_renames_and_a_copy_left_behind_is_a_copy():
+    catalog = apply_versions(pl.DataFrame(schema=CATALOG_SCHEMA), _index([("a", "1"), ("b", "1"), ("c", "2")]), T0)
+    moved = apply_versions(catalog, _index([("x/a", "1"), ("x/b", "1"), ("c", "2"), ("d", "2")]), T1)
+    assert _versions(moved) == [("c", "2", [], False, False), ("d", "2", [], False, False),
+                                ("x/a", "1", ["a"], False, False), ("x/b", "1", ["b"], False, False)]
+
+
+def test_a_removed_file_that_comes_back_elsewhere_is_renamed_and_current_again():
+    catalog = apply_versions(pl.DataFrame(schema=CATALOG_SCHEMA), _index([("a", "1"), ("b", "2")]), T0)
+    gone = apply_versions(catalog, _index([("b", "2")]), T1)
+    assert _versions(gone)[0] == ("a", "1", [], True, False)
+    back = apply_versions(gone, _index([("b", "2"), ("z", "1")]), T1)
+    assert _versions(back) == [("b", "2", [], False, False), ("z", "1", ["a"], False, False)]
+    assert apply_versions(back, _index([("b", "2"), ("z", "1")]), T1).equals(back), "seen again: no change"
+
+
+def test_removals_are_marked_in_the_partition_being_ingested_only():
+    catalog = apply_versions(pl.DataFrame(schema=CATALOG_SCHEMA), _index([("a", "1")]), T0)
+    other = apply_versions(catalog, _index([]), T1, present=pl.Series([], dtype=pl.String), partition="2021")
+    assert _versions(other) == [("a", "1", [], False, False)]
+    here = apply_versions(catalog, _index([]), T1, present=pl.Series([], dtype=pl.String), partition="2020")
+    assert _versions(here) == [("a", "1", [], True, False)]
+
+
+def test_a_catalog_from_before_renames_and_removals_is_read_with_empty_history(tmp_path):
+    store = Store(tmp_path)
+    old = apply_versions(pl.DataFrame(schema=CATALOG_SCHEMA), _index([("a", "1")]), T0)
+    old.drop("removed_at", "previous_source_files").write_parquet(store.catalog_path)
+    assert store.catalog().equals(old)
