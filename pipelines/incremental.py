@@ -469,7 +469,7 @@ class Store:
                 parse_to_segments(list(zip(todo["path"], todo["source_file"])), self.parsed_dir(partition),
                                   workers, progress)
             elif progress:
-                progress(files.height, files.height)
+                progress(0, 0)  # nothing new to parse: known by their bytes
             kill_point("parsed")
             with self._lock("catalog"):
                 catalog = self.catalog()
