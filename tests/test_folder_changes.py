@@ -189,3 +189,15 @@ def test_a_catalog_from_before_renames_and_removals_is_read_with_empty_history(t
     old = apply_versions(pl.DataFrame(schema=CATALOG_SCHEMA), _index([("a", "1")]), T0)
     old.drop("removed_at", "previous_source_files").write_parquet(store.catalog_path)
     assert store.catalog().equals(old)
+
+
+def test_every_file_recorded_counts_the_files_now_in_the_folder_against_current_rows():
+    from assets.validation import every_file_recorded
+
+    index = _index([("x/a", "1"), ("b", "2")])
+    catalog = apply_versions(pl.DataFrame(schema=CATALOG_SCHEMA), _index([("a", "1"), ("b", "2"), ("c", "3")]), T0)
+    catalog = apply_versions(catalog, index, T1)  # a moved to x/a, c removed
+    reports = catalog.select("source_file", "report_id", *HISTORY_SCHEMA)
+    assert every_file_recorded(raw_report_files=index, parsed_reports=reports).passed
+    without_b = reports.filter(pl.col("source_file") != "b")
+    assert not every_file_recorded(raw_report_files=index, parsed_reports=without_b).passed
