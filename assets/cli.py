@@ -41,11 +41,12 @@ def _run(args: argparse.Namespace) -> int:
             return 1
     from pipelines.warehouse import query
 
-    # Counts of the current versions: a file whose bytes changed keeps its earlier version, superseded.
+    # Counts of the files as they are now: a file whose bytes changed keeps its earlier version,
+    # superseded, and a file gone from the folder keeps its row, removed.
     summary = query(args.warehouse, """
-        SELECT (SELECT count(*) FROM reports WHERE superseded_by IS NULL) AS files,
+        SELECT (SELECT count(*) FROM reports WHERE superseded_by IS NULL AND removed_at IS NULL) AS files,
                (SELECT count(*) FROM reports WHERE status = 'parsed' AND duplicate_of IS NULL
-                                               AND superseded_by IS NULL) AS parsed,
+                                               AND superseded_by IS NULL AND removed_at IS NULL) AS parsed,
                (SELECT count(*) FROM facts) AS cells,
                (SELECT count(*) FROM findings) AS findings""").row(0, named=True)
     by_status = query(args.warehouse, "SELECT status, count(*) AS n FROM reports GROUP BY status ORDER BY status").rows()
@@ -82,6 +83,19 @@ def _dictionary(args: argparse.Namespace) -> int:
     out.write_text(data_dictionary(args.warehouse), encoding="utf-8")
     print(out)
     return 0
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from .doctor import doctor
+    from .locations import state_dir_for
+
+    state = args.state_dir or state_dir_for(str(args.warehouse))
+    report = doctor(args.raw_dir, state, args.warehouse, repair=not args.check)
+    for line in report.lines():
+        print(line)
+    if args.check:
+        return 0 if report.healthy else 1
+    return 1 if report.not_repaired else 0
 
 
 def _instance():
@@ -137,6 +151,18 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--ephemeral", action="store_true",
                      help="keep no Dagster run history, even when DAGSTER_HOME is set")
     run.set_defaults(handler=_run)
+    doctor = commands.add_parser(
+        "doctor", help="check the state folder against the warehouse and the raw folder, and repair it",
+        description="Verify what was ingested (the state folder) against the raw folder and the published "
+                    "warehouse; remove what killed runs left (temporary files, incomplete or unreadable segments, "
+                    "unreadable caches), rebuild what can be derived again, and say what it did and what the next "
+                    "`gongkai run` will do. With --check, only look: exit 1 if anything needs doing.")
+    doctor.add_argument("--raw-dir", default=env_raw_dir(), help="folder of report files (GONGKAI_RAW_DIR)")
+    doctor.add_argument("--warehouse", default=env_warehouse(), help="the published DuckDB file (GONGKAI_WAREHOUSE)")
+    doctor.add_argument("--state-dir", default=env_state_dir(),
+                        help="folder of what was ingested before (GONGKAI_STATE_DIR; default: beside the warehouse)")
+    doctor.add_argument("--check", action="store_true", help="only look; exit 1 if anything needs repair or a run")
+    doctor.set_defaults(handler=_doctor)
     export = commands.add_parser(
         "export", help="write every table of the warehouse to Parquet or CSV files",
         description="Write every mart, the code tables and reports, facts and findings, one file each named "

@@ -6,8 +6,9 @@ import time
 import dagster as dg
 import polars as pl
 
-from pipelines.incremental import Store, fingerprint
+from pipelines.incremental import Store
 
+from .commits import FILE_STAMP, year_stamps
 from .metadata import counts_markdown, frame_metadata
 from .partitions import GROUP_INGEST, GROUP_PARSE, YEARS
 from .resources import GongkaiPaths
@@ -48,7 +49,9 @@ def raw_report_files(context: dg.AssetExecutionContext, raw_file_index: pl.DataF
     outs={
         "parsed_reports": dg.AssetOut(
             description="One row per version of each input file: status, form, agency, year, encodings; a file "
-                        "whose bytes changed keeps its earlier version, marked superseded_by/superseded_at.",
+                        "whose bytes changed keeps its earlier version, marked superseded_by/superseded_at; a "
+                        "file gone from the folder keeps its row, marked removed_at; a renamed or moved one "
+                        "keeps its earlier paths in previous_source_files.",
             kinds={"polars"}, is_required=False),
         "facts": dg.AssetOut(description="One row per table cell of 二, 三 and 四: canonical codes, value in 件 or 元, "
                                          "raw text, source line and flags.", kinds={"polars"}, is_required=False),
@@ -60,8 +63,9 @@ def raw_report_files(context: dg.AssetExecutionContext, raw_file_index: pl.DataF
 def parse_reports(context: dg.AssetExecutionContext, raw_report_files: pl.DataFrame, raw_file_index: pl.DataFrame,
                   paths: GongkaiPaths):
     """Decode each file, find its sections and tables, and read every cell into the form's codes, on
-    every core. Bytes parsed before are not parsed again; when nothing about the year changed since its
-    last materialisation, nothing is materialised and the steps after this one are skipped."""
+    every core. Bytes parsed before are not parsed again; when the year's assets are all stamped with
+    what the store holds now (nothing changed and the last run of the year finished), nothing is
+    materialised and the steps after this one are skipped."""
     year = context.partition_key
     store = Store(paths.state_path)
     total = raw_report_files.height
@@ -82,24 +86,19 @@ def parse_reports(context: dg.AssetExecutionContext, raw_report_files: pl.DataFr
     context.log.info(f"{year}: {total} files, {result.parsed} parsed now, {total - result.parsed} known by their bytes "
                      f"({time.perf_counter() - started:.1f} s)")
     frames = store.frames(year)
-    stamp = fingerprint(frames.reports, store.version)
-    if not result.changed and _last_fingerprint(context, year) == stamp:
-        context.log.info(f"{year}: nothing new since the last materialisation; the steps after this one are skipped")
+    stamp = store.stamp(year)
+    if not result.changed and all(s == stamp for s in year_stamps(paths.state_path, year).values()):
+        context.log.info(f"{year}: nothing new since the year was last done; the steps after this one are skipped")
         return
     reports = frames.reports
     by_status = reports.group_by("status").len().sort("status")
-    superseded = int(reports["superseded_by"].is_not_null().sum())
+    history = {"superseded": int(reports["superseded_by"].is_not_null().sum()),
+               "removed": int(reports["removed_at"].is_not_null().sum()),
+               "renamed": int((reports["previous_source_files"].list.len() > 0).sum())}
+    # Each file carries the stamp of the store it was made from: see assets/commits.py.
     yield dg.Output(reports, "parsed_reports", metadata=frame_metadata(
-        reports, by_status=counts_markdown(by_status), parsed_now=result.parsed, superseded=superseded,
-        fingerprint=stamp))
-    yield dg.Output(frames.facts, "facts", metadata=frame_metadata(frames.facts))
-    yield dg.Output(frames.parse_findings, "parse_findings", metadata=frame_metadata(frames.parse_findings))
-
-
-def _last_fingerprint(context: dg.AssetExecutionContext, partition: str) -> str | None:
-    records = context.instance.fetch_materializations(
-        dg.AssetRecordsFilter(asset_key=dg.AssetKey("parsed_reports"), asset_partitions=[partition]), limit=1).records
-    if not records or records[0].asset_materialization is None:
-        return None
-    value = records[0].asset_materialization.metadata.get("fingerprint")
-    return value.value if value is not None else None
+        reports, by_status=counts_markdown(by_status), parsed_now=result.parsed, **history,
+        **{FILE_STAMP: stamp}))
+    yield dg.Output(frames.facts, "facts", metadata=frame_metadata(frames.facts, **{FILE_STAMP: stamp}))
+    yield dg.Output(frames.parse_findings, "parse_findings",
+                    metadata=frame_metadata(frames.parse_findings, **{FILE_STAMP: stamp}))

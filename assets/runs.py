@@ -2,9 +2,10 @@
 
 The plan comes from the core (`pipelines.incremental`) and needs no Dagster: the raw folder is listed,
 only files whose (size, mtime, inode) changed since they were last hashed are read, the result is
-compared with what was ingested, and only the report years with new, changed or never-parsed files are
-run. With nothing new and the warehouse already published from the store as it is, nothing runs,
-nothing is written and Dagster is not even imported.
+compared with what was ingested, and only the report years with new, changed, removed or never-parsed
+files are run, with every year a killed run left undone (its assets' stamps differ from the store, see
+`commits`). With nothing new and the warehouse already published from the years as they are, nothing
+runs, nothing is written and Dagster is not even imported.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipelines.durable import remove_abandoned
 from pipelines.incremental import UNDATED, Store, changes
+
+from .commits import published_stamp, uncommitted_years, warehouse_stamp
 
 if TYPE_CHECKING:
     import dagster as dg
@@ -59,16 +63,20 @@ def plan(raw_dir: str, state_path: str, warehouse: str, say: Say = print) -> Pla
     """Hash what changed under the raw folder and decide which years to run (no Dagster needed)."""
     started = time.perf_counter()
     store = Store(state_path)
+    remove_abandoned(store.root, recursive=True)  # what killed runs left half-written: never read, removed
     index = store.index(raw_dir)
-    found = changes(index, store.catalog())
-    years = found.partitions
+    catalog = store.catalog()
+    found = changes(index, catalog)
+    undone = uncommitted_years(store, catalog, index)
+    years = sorted(set(found.partitions) | set(undone))
     say(f"{index.height} report files ({time.perf_counter() - started:.1f} s to list and hash them): "
-        f"{found.new.height} new or changed, {found.superseded.height} superseded"
-        + (f"; years to run: {', '.join(years)}" if years else ""))
+        f"{found.new.height} new or changed, {found.superseded.height} superseded, {found.removed.height} removed"
+        + (f"; years to run: {', '.join(years)}" if years else "")
+        + (f" ({', '.join(sorted(undone))} left undone before)" if set(undone) - set(found.partitions) else ""))
     published = Path(warehouse)
     if index.is_empty() and not years and not published.exists():
         years = [UNDATED]  # an empty folder still publishes an (empty) warehouse
-    stale = not published.exists() or published.stat().st_mtime < store.last_change()
+    stale = not published.exists() or published_stamp(state_path) != warehouse_stamp(state_path)
     if years or stale:
         store.record_index(index)  # the run's index asset takes it as it is, unless the folder changes meanwhile
     return Plan(index.height, years, bool(years) or stale)

@@ -5,7 +5,7 @@ import hashlib
 import dagster as dg
 import polars as pl
 
-from pipelines.incremental import Store, list_files, listing_digest, pending
+from pipelines.incremental import IS_CURRENT, Store, list_files, listing_digest, pending
 
 from .partitions import YEARS
 from .resources import GongkaiPaths
@@ -26,8 +26,12 @@ def raw_files_sensor(job: dg.JobDefinition | str) -> dg.SensorDefinition:
         if context.cursor == digest:
             return dg.SkipReason("no report file added, removed or changed since the last tick")
         store = Store(paths.state_path)
-        todo = pending(listing, store.catalog())
-        if todo.is_empty():
+        catalog = store.catalog()
+        todo = pending(listing, catalog)
+        # Files gone from the folder (removed, or renamed: then their new path is in `todo` too).
+        gone = catalog.filter(IS_CURRENT).join(listing, on="source_file", how="anti") \
+            .select("partition", "source_file", sha256=pl.lit(None, pl.String))
+        if todo.is_empty() and gone.is_empty():
             return dg.SensorResult(skip_reason="every report file is ingested as it is", cursor=digest)
         years = store.index_listing(todo.select(listing.columns)).select("source_file", "sha256", "partition")
         affected = (
@@ -35,6 +39,7 @@ def raw_files_sensor(job: dg.JobDefinition | str) -> dg.SensorDefinition:
                 years.select("partition", "source_file", "sha256"),
                 todo.filter(pl.col("ingested_partition").is_not_null()).join(years, on="source_file")
                 .select(partition=pl.col("ingested_partition"), source_file="source_file", sha256="sha256"),
+                gone,
             ])
             .filter(pl.col("partition").is_in(YEARS.get_partition_keys()))
             .unique()
@@ -46,7 +51,7 @@ def raw_files_sensor(job: dg.JobDefinition | str) -> dg.SensorDefinition:
             key = hashlib.sha256(files.select("source_file", "sha256").write_csv().encode()).hexdigest()[:16]
             requests.append(dg.RunRequest(partition_key=year, run_key=f"{year}:{key}",
                                           tags={"gongkai/trigger": "sensor", "gongkai/files": str(files.height)}))
-        context.log.info(f"{todo.height} new or changed files: runs for {', '.join(r.partition_key for r in requests)}")
+        context.log.info(f"{todo.height} new or changed files, {gone.height} gone: runs for {', '.join(r.partition_key for r in requests)}")
         return dg.SensorResult(run_requests=requests, cursor=digest)
 
     return raw_files

@@ -7,27 +7,31 @@ that have been materialised, as one frame. LazyFrame outputs are streamed to dis
 large year never need to be in memory at once.
 """
 
-import os
 from pathlib import Path
 
 import dagster as dg
 import polars as pl
 
+from pipelines.durable import write_atomic
+from pipelines.killpoint import kill_point
 from pipelines.warehouse import Segments
 
+from .commits import FILE_STAMP, asset_file, asset_folder
 from .resources import GongkaiPaths
 
 
 class ParquetFrames(dg.ConfigurableIOManager):
-    """polars frames as parquet files under `<state folder>/assets/<asset key>/<partition>.parquet`."""
+    """polars frames as parquet files under `<state folder>/assets/<asset key>/<partition>.parquet`,
+    each written whole (temporary name, fsync, rename) and carrying the output's `fingerprint`
+    metadata as its stamp (see `commits`)."""
 
     paths: dg.ResourceDependency[GongkaiPaths]
 
     def _folder(self, key: dg.AssetKey) -> Path:
-        return Path(self.paths.state_path) / "assets" / Path(*key.path)
+        return asset_folder(self.paths.state_path, key.path)
 
     def _file(self, key: dg.AssetKey, partition: str | None) -> Path:
-        return self._folder(key) / f"{partition or '_'}.parquet"
+        return asset_file(self.paths.state_path, key.path, partition)
 
     def handle_output(self, context: dg.OutputContext, obj: pl.DataFrame | pl.LazyFrame | None) -> None:
         if obj is None:
@@ -35,12 +39,11 @@ class ParquetFrames(dg.ConfigurableIOManager):
         partition = context.asset_partition_key if context.has_asset_partitions else None
         path = self._file(context.asset_key, partition)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        if isinstance(obj, pl.LazyFrame):
-            obj.sink_parquet(tmp)
-        else:
-            obj.write_parquet(tmp)
-        os.replace(tmp, path)  # a reader sees the old file or the new one, never half of one
+        stamp = context.output_metadata.get(FILE_STAMP)
+        stamp = getattr(stamp, "value", stamp)
+        # A reader sees the old file or the new one, never half of one, and so does the next run.
+        write_atomic(obj, path, stamp=None if stamp is None else str(stamp), statistics=True)
+        kill_point("asset_stored")
 
     def load_input(self, context: dg.InputContext) -> pl.DataFrame | pl.LazyFrame | Segments:
         key = context.asset_key

@@ -10,6 +10,7 @@ import dagster as dg
 import polars as pl
 
 from pipelines.continuity import continuity_cells, continuity_findings
+from pipelines.durable import stamp_of
 from pipelines.frames import current_reports
 from pipelines.validate import facts_failures, findings_failures, schema_failures
 from pipelines.validate import report_findings as report_findings_of
@@ -17,22 +18,26 @@ from schemas import tables
 from schemas.forms import FORMS
 
 from . import checks
+from .commits import FILE_STAMP, asset_file
 from .partitions import GROUP_VALIDATE, YEARS
 from .metadata import counts_markdown, frame_metadata
+from .resources import GongkaiPaths
 
 SAMPLE_ROWS = 10
 
 
 @dg.asset(group_name=GROUP_VALIDATE, partitions_def=YEARS, kinds={"polars"})
-def report_findings(parsed_reports: pl.DataFrame, facts: pl.LazyFrame,
-                    parse_findings: pl.DataFrame) -> dg.Output[pl.DataFrame]:
+def report_findings(context: dg.AssetExecutionContext, parsed_reports: pl.DataFrame, facts: pl.LazyFrame,
+                    parse_findings: pl.DataFrame, paths: GongkaiPaths) -> dg.Output[pl.DataFrame]:
     """What each report of the year breaks on its own: the identities (I1 勾稽, I2, I3, T4, and *_NE
     where a blank cell or a table not read leaves one not evaluable), W3 (newly published ≤ total
     published), values the form does not allow (S1, S2) and what the parser could not place or cut (P1–P6).
     Findings describe the reports; the numbers in `facts` stay as written. The facts are a scan, read
-    a chunk of whole reports at a time."""
+    a chunk of whole reports at a time. Its file is the year's commit point: it carries the stamp of
+    the reports it was found from, and only then is the year done."""
     frame = report_findings_of(parsed_reports, facts, parse_findings)
-    return dg.Output(frame, metadata=_findings_metadata(frame))
+    stamp = stamp_of(asset_file(paths.state_path, ["parsed_reports"], context.partition_key))
+    return dg.Output(frame, metadata={**_findings_metadata(frame), **({FILE_STAMP: stamp} if stamp else {})})
 
 
 @dg.asset(group_name=GROUP_VALIDATE, kinds={"polars"})
@@ -103,8 +108,9 @@ def findings_schema(findings: pl.DataFrame, parsed_reports: pl.DataFrame) -> dg.
 
 @dg.asset_check(asset="parsed_reports", name=checks.EVERY_FILE_RECORDED, blocking=True, partitions_def=YEARS,
                 additional_ins={"raw_report_files": dg.AssetIn("raw_report_files")},
-                description="Every raw file has exactly one current row in reports, and no current row is "
-                            "without its file: nothing was lost, nothing invented.")
+                description="Every file now in the raw folder has exactly one current row in reports (neither "
+                            "superseded nor removed), and no current row is without its file: nothing was lost, "
+                            "nothing invented. A file renamed or moved is current under its new path.")
 def every_file_recorded(raw_report_files: pl.DataFrame, parsed_reports: pl.DataFrame) -> dg.AssetCheckResult:
     current = current_reports(parsed_reports)
     files, recorded = set(raw_report_files["source_file"]), set(current["source_file"])
@@ -125,7 +131,7 @@ def findings_sql(rule: str) -> str:
     return (
         "SELECT r.source_file, r.agency, r.year, f.section, f.row_code, f.col_code, f.expected, f.actual, f.message\n"
         "FROM findings f JOIN reports r ON r.report_id = f.report_id\n"
-        "  AND r.duplicate_of IS NULL AND r.superseded_by IS NULL\n"
+        "  AND r.duplicate_of IS NULL AND r.superseded_by IS NULL AND r.removed_at IS NULL\n"
         f"WHERE f.rule = '{rule}'\n"  # the rule is one of our constants, not input
         "ORDER BY r.source_file, f.section, f.row_code, f.col_code;"
     )

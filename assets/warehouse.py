@@ -9,6 +9,7 @@ from pipelines.validate import count_findings, schema_failures
 from pipelines.warehouse import WAREHOUSE_STEPS, Segments, Staged, TableInfo, describe, staged, table_docs
 from schemas.marts import SCHEMAS
 
+from .commits import record_published, warehouse_stamp
 from .metadata import PREVIEW_ROWS, counts_markdown
 from .resources import GongkaiPaths
 from .validation import schema_check_result
@@ -54,7 +55,9 @@ def warehouse(context: dg.AssetExecutionContext, parsed_reports: pl.DataFrame, f
               findings: pl.DataFrame, paths: GongkaiPaths):
     """Build every warehouse table in a private DuckDB file, check the marts and the code tables against
     their models, and only then swap the file in for the published one. A failed build or check leaves
-    the published warehouse as it was."""
+    the published warehouse as it was. Once it is swapped in, the state folder records which years'
+    stamps it was built from: until then, the next run publishes again."""
+    stamp = warehouse_stamp(paths.state_path)  # of the files just read: a year done meanwhile is not in it
     reports = count_findings(parsed_reports, findings)
     with staged(paths.warehouse, {"reports": reports, "facts": facts, "findings": findings}, WAREHOUSE_STEPS) as build:
         results = {t: _checked(build, t) for t in SCHEMAS}
@@ -64,6 +67,7 @@ def warehouse(context: dg.AssetExecutionContext, parsed_reports: pl.DataFrame, f
             raise dg.Failure(f"not published: {', '.join(failed)} do not conform to their schemas; "
                              f"{paths.warehouse} is unchanged")
         path = build.publish()
+    record_published(paths.state_path, stamp)
     context.log.info(f"published {path}")
     for table, info in describe(path, list(DOCS), PREVIEW_ROWS).items():
         yield dg.MaterializeResult(asset_key=key(table), metadata=_metadata(info, str(path), table))

@@ -46,9 +46,9 @@ def _cols(*triples: tuple[str, str, str]) -> tuple[ColumnDoc, ...]:
 
 CONTRACT = (
     TableDoc("reports", "contract",
-             "每个输入文件的每个版本一行：状态、表格版本、机关、年度、编码、单元格数和问题数；当前版本的 superseded_by 为空",
+             "每个输入文件的每个版本一行：状态、表格版本、机关、年度、编码、单元格数和问题数；当前文件的 superseded_by 与 removed_at 均为空",
              "One row per version of each input file: status, form version, agency, year, encodings, cells and "
-             "findings; the current version has superseded_by NULL.", _cols(
+             "findings; the files as they are now have superseded_by and removed_at NULL.", _cols(
                  ("report_id", "报告编号（由文件内容的 sha256 得出：内容相同即同一报告）",
                   "Report id (from the file's sha256: the same bytes are one report)"),
                  ("source_file", "源文件（相对于原始文件夹）", "Source file, relative to the raw folder"),
@@ -73,6 +73,11 @@ CONTRACT = (
                   "For an earlier version of a file whose bytes changed: the report_id of the version that "
                   "replaced it; NULL for the current version"),
                  ("superseded_at", "此版本被取代的时间", "When this version was replaced"),
+                 ("removed_at", "文件从原始文件夹中消失的时间（行保留）；文件仍在或已恢复时为空",
+                  "When the file was found gone from the raw folder (its row is kept); NULL while it is there, "
+                  "and again once it comes back"),
+                 ("previous_source_files", "同一文件（内容未变）被重命名或移动前的路径，按先后",
+                  "Earlier paths of the same file (same bytes) before it was renamed or moved, oldest first"),
              )),
     TableDoc("facts", "contract", "二、三、四部分表格的每个单元格一行，使用表格代码",
              "One row per table cell of sections 二, 三 and 四, in the codes of the forms.", _cols(

@@ -57,8 +57,10 @@ FINDINGS_SCHEMA = {
 
 def current_reports(reports: pl.DataFrame) -> pl.DataFrame:
     """The rows of the files as they are now: without the versions a newer one of the same file
-    replaced (`superseded_by`, where the reports keep their history)."""
-    return reports.filter(pl.col("superseded_by").is_null()) if "superseded_by" in reports.columns else reports
+    replaced (`superseded_by`) nor files gone from the folder (`removed_at`), where the reports keep
+    their history."""
+    history = [pl.col(c).is_null() for c in ("superseded_by", "removed_at") if c in reports.columns]
+    return reports.filter(*history) if history else reports
 
 
 def reports_frame(reports: Iterable[Report]) -> pl.DataFrame:

@@ -10,8 +10,16 @@ A store is a folder of parquet files:
 The same bytes are parsed once, whatever their path and however often they are seen again: the
 report_id is the sha256's head. A file whose bytes change is a new version of that file: the earlier
 version is marked superseded (`superseded_by`, `superseded_at`) and kept with its facts, so the
-warehouse keeps what it once said and "current" views leave it out. Parsed results are filed under a
-fingerprint of the parser's code: a new parser re-reads everything once, an unchanged one never does.
+warehouse keeps what it once said and "current" views leave it out. A file renamed or moved (the same
+bytes at a new path while the old path is gone) is the same version under its new name, its earlier
+names kept in `previous_source_files`; a file gone from the folder keeps its row, marked `removed_at`,
+until it comes back. Parsed results are filed under a fingerprint of the parser's code: a new parser
+re-reads everything once, an unchanged one never does.
+
+Crash consistency. Every file is written under a temporary name, fsynced and renamed into place (see
+`durable`); a segment is complete only once its reports part exists, and the catalog is replaced whole.
+What a year's assets were derived from is their `stamp` (see `Store.stamp`): a year whose stamps do
+not match the store is not done, and the next run does it again, whatever moment the last one died.
 
 Partitions are report years (the year in the title, as the parser reads it), and `undated` for files
 that name none, or a year outside the range a report can have.
@@ -32,8 +40,10 @@ from pathlib import Path
 import polars as pl
 
 from .discover import report_files
+from .durable import remove_abandoned, write_atomic
 from .frames import FACTS_SCHEMA, FINDINGS_SCHEMA, REPORTS_SCHEMA
-from .parse_all import PARTS, Progress, write_atomic, hash_files, parse_to_segments, years_of
+from .killpoint import kill_point
+from .parse_all import COMPLETE_PART, PARTS, Progress, hash_files, parse_to_segments, years_of
 
 UNDATED = "undated"
 FIRST_YEAR = 2008  # the 政府信息公开条例 took effect in May 2008: the first annual reports cover 2008
@@ -60,14 +70,21 @@ CATALOG_SCHEMA = {
     "ingested_at": TIMESTAMP,
     "superseded_by": pl.String,
     "superseded_at": TIMESTAMP,
+    "removed_at": TIMESTAMP,
+    "previous_source_files": pl.List(pl.String),
 }
-SUPERSEDED_SCHEMA = {"superseded_by": pl.String, "superseded_at": TIMESTAMP}
+# The history of a file: replaced by newer bytes, gone from the folder, known before under other names.
+HISTORY_SCHEMA = {"superseded_by": pl.String, "superseded_at": TIMESTAMP, "removed_at": TIMESTAMP,
+                  "previous_source_files": pl.List(pl.String)}
 # The reports of a partition: the contract's columns, then the history of the file.
-PARTITION_REPORTS_SCHEMA = {**REPORTS_SCHEMA, **SUPERSEDED_SCHEMA}
+PARTITION_REPORTS_SCHEMA = {**REPORTS_SCHEMA, **HISTORY_SCHEMA}
+# A version the folder holds now: not replaced by newer bytes, not removed. The marts' filter.
+IS_CURRENT = pl.col("superseded_by").is_null() & pl.col("removed_at").is_null()
 
 # Modules whose code does not change what a file parses into: editing them keeps the parsed results.
 _NOT_PARSER = {"incremental.py", "parse_all.py", "corpus.py", "warehouse.py", "marts.py", "validate.py",
-               "identities.py", "continuity.py", "agency.py", "discover.py", "export.py"}
+               "identities.py", "continuity.py", "agency.py", "discover.py", "export.py", "durable.py",
+               "killpoint.py", "crashes.py", "snapshot.py"}
 _ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -119,32 +136,45 @@ class Changes:
     new: pl.DataFrame  # index rows whose bytes are not the current version of their file
     superseded: pl.DataFrame  # catalog rows that those new versions replace
     unparsed: pl.DataFrame  # index rows whose bytes the current parser has not read
+    removed: pl.DataFrame  # catalog rows of current files no longer in the folder (or moved away)
 
     @property
     def partitions(self) -> list[str]:
-        keys = set(self.new["partition"]) | set(self.superseded["partition"]) | set(self.unparsed["partition"])
+        keys = (set(self.new["partition"]) | set(self.superseded["partition"]) | set(self.unparsed["partition"])
+                | set(self.removed["partition"]))
         return sorted(keys)
 
     @property
     def empty(self) -> bool:
-        return self.new.is_empty() and self.superseded.is_empty() and self.unparsed.is_empty()
+        return self.new.is_empty() and self.superseded.is_empty() and self.unparsed.is_empty() \
+            and self.removed.is_empty()
 
 
 def changes(index: pl.DataFrame, catalog: pl.DataFrame) -> Changes:
     """What a run over `index` (see Store.index) would add to `catalog`, by file version."""
-    current = catalog.filter(pl.col("superseded_by").is_null())
+    current = catalog.filter(IS_CURRENT)
     new = index.join(current, on=["source_file", "sha256"], how="anti")
     superseded = current.join(new.select("source_file", new_sha=pl.col("sha256")), on="source_file", how="inner") \
         .filter(pl.col("sha256") != pl.col("new_sha")).drop("new_sha")
-    return Changes(new, superseded, index.filter(~pl.col("parsed")))
+    removed = current.join(index, on="source_file", how="anti")
+    return Changes(new, superseded, index.filter(~pl.col("parsed")), removed)
 
 
-def apply_versions(catalog: pl.DataFrame, files: pl.DataFrame, now: datetime) -> pl.DataFrame:
-    """The catalog after seeing `files` (index rows): unseen versions are added, a version seen again
-    is current again, and every other current version of the same path is superseded by the new one.
-    Size, time and partition follow the file. Pure: the store writes the result."""
+def apply_versions(catalog: pl.DataFrame, files: pl.DataFrame, now: datetime,
+                   present: pl.Series | None = None, partition: str | None = None) -> pl.DataFrame:
+    """The catalog after seeing `files` (index rows) while the raw folder holds the paths `present`
+    (those of `files` unless given):
+    - bytes at a path new to them, whose current version's path is gone from the folder, are that file
+      renamed or moved: its row takes the new path and keeps the old one in `previous_source_files`;
+    - a version seen again is current again (neither superseded nor removed); size, time and partition
+      follow the file;
+    - unseen versions are added, and every other current version of the same path is superseded;
+    - a current version whose path is gone is marked `removed_at` (only those of `partition`, if given).
+    Pure: the store writes the result."""
     key = ["source_file", "sha256"]
+    present = files["source_file"] if present is None else present
     seen = files.select(*key, "report_id", "partition", "size_bytes", "mtime_ns")
+    catalog = _renamed(catalog, seen, present)
     known = catalog.join(seen.select(*key, "partition", "size_bytes", "mtime_ns"), on=key, how="left", suffix="_now")
     is_seen = pl.col("size_bytes_now").is_not_null()
     known = known.with_columns(
@@ -153,21 +183,53 @@ def apply_versions(catalog: pl.DataFrame, files: pl.DataFrame, now: datetime) ->
         mtime_ns=pl.coalesce("mtime_ns_now", "mtime_ns"),
         superseded_by=pl.when(is_seen).then(None).otherwise(pl.col("superseded_by")),
         superseded_at=pl.when(is_seen).then(None).otherwise(pl.col("superseded_at")),
+        removed_at=pl.when(is_seen).then(None).otherwise(pl.col("removed_at")),
     ).select(CATALOG_SCHEMA.keys())
     added = seen.join(catalog, on=key, how="anti").with_columns(
         ingested_at=pl.lit(now, TIMESTAMP), superseded_by=pl.lit(None, pl.String), superseded_at=pl.lit(None, TIMESTAMP),
+        removed_at=pl.lit(None, TIMESTAMP), previous_source_files=pl.lit([], CATALOG_SCHEMA["previous_source_files"]),
     ).select(CATALOG_SCHEMA.keys())
     merged = pl.concat([known, added]).join(
         seen.select("source_file", now_sha=pl.col("sha256"), now_id=pl.col("report_id")), on="source_file", how="left")
     replaced = pl.col("now_sha").is_not_null() & (pl.col("sha256") != pl.col("now_sha")) & pl.col("superseded_by").is_null()
+    gone = IS_CURRENT & ~pl.col("source_file").is_in(present.implode())
+    if partition is not None:
+        gone = gone & (pl.col("partition") == partition)
     return (
         merged.with_columns(
             superseded_by=pl.when(replaced).then(pl.col("now_id")).otherwise(pl.col("superseded_by")),
             superseded_at=pl.when(replaced).then(pl.lit(now, TIMESTAMP)).otherwise(pl.col("superseded_at")),
         )
+        .with_columns(removed_at=pl.when(gone).then(pl.lit(now, TIMESTAMP)).otherwise(pl.col("removed_at")))
         .select(CATALOG_SCHEMA.keys())
         .cast(CATALOG_SCHEMA)
         .sort("source_file", "ingested_at", "sha256")
+    )
+
+
+def _renamed(catalog: pl.DataFrame, seen: pl.DataFrame, present: pl.Series) -> pl.DataFrame:
+    """The catalog with renamed and moved files under their new paths. Bytes new at a path are paired
+    with the current versions of the same bytes whose paths are gone, in path order: two copies moved
+    are two renames, and a copy left behind is a copy, not a rename."""
+    unseen = seen.join(catalog, on=["source_file", "sha256"], how="anti")
+    gone = catalog.filter(pl.col("superseded_by").is_null() & ~pl.col("source_file").is_in(present.implode()))
+    if unseen.is_empty() or gone.is_empty():
+        return catalog
+
+    def ranked(frame: pl.DataFrame, name: str) -> pl.DataFrame:
+        return frame.sort("source_file").select(
+            "sha256", pl.int_range(pl.len()).over("sha256").alias("rank"), pl.col("source_file").alias(name))
+
+    pairs = ranked(unseen, "new_file").join(ranked(gone, "old_file"), on=["sha256", "rank"]).drop("rank")
+    return (
+        catalog.join(pairs, left_on=["source_file", "sha256"], right_on=["old_file", "sha256"], how="left")
+        .with_columns(
+            previous_source_files=pl.when(pl.col("new_file").is_not_null())
+            .then(pl.concat_list("previous_source_files", "source_file"))
+            .otherwise(pl.col("previous_source_files")),
+            source_file=pl.coalesce("new_file", "source_file"),
+        )
+        .select(CATALOG_SCHEMA.keys())
     )
 
 
@@ -211,7 +273,11 @@ class Store:
     def catalog(self) -> pl.DataFrame:
         if not self.catalog_path.exists():
             return pl.DataFrame(schema=CATALOG_SCHEMA)
-        return pl.read_parquet(self.catalog_path)
+        catalog = pl.read_parquet(self.catalog_path)
+        # A catalog written before files could be renamed or removed: no file was, yet.
+        missing = {name: pl.lit([] if name == "previous_source_files" else None, dtype)
+                   for name, dtype in CATALOG_SCHEMA.items() if name not in catalog.columns}
+        return catalog.with_columns(**missing).select(CATALOG_SCHEMA.keys()) if missing else catalog
 
     def last_change(self) -> float:
         """When the store last changed (a new segment or a new catalog), as a POSIX time; 0 if never."""
@@ -343,14 +409,44 @@ class Store:
 
     @contextmanager
     def _lock(self, name: str) -> Iterator[None]:
+        """An exclusive lock of the store's `name`. An flock: the kernel releases it when its process
+        dies, however it dies, so the lock of a killed run is free for the next one; the holder writes
+        its pid in the file, for `gongkai doctor` to name."""
         locks = self.root / "locks"
         locks.mkdir(parents=True, exist_ok=True)
-        with open(locks / f"{name}.lock", "w") as handle:
+        with open(locks / f"{name}.lock", "a+") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
+                handle.truncate(0)
+                handle.write(str(os.getpid()))
+                handle.flush()
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def incomplete_segments(self, partition: str) -> list[Path]:
+        """Parts of segments without their reports part: a worker killed while writing them."""
+        folder = self.parsed_dir(partition)
+        complete = {p.name.removesuffix(f".{COMPLETE_PART}.parquet") for p in folder.glob(f"*.{COMPLETE_PART}.parquet")}
+        return sorted(p for p in folder.glob("*.parquet")
+                      if p.name.split(".")[0] not in complete and p.name != "index.parquet")
+
+    def clean_partition(self, partition: str) -> list[Path]:
+        """Remove what killed runs left in a partition's folder: temporary files and incomplete
+        segments. Run under the partition's lock, so no live writer owns them."""
+        folder = self.parsed_dir(partition)
+        removed = [*remove_abandoned(folder), *self.incomplete_segments(partition)]
+        for path in removed:
+            path.unlink(missing_ok=True)
+        return removed
+
+    def stamp(self, partition: str, catalog: pl.DataFrame | None = None) -> str:
+        """The fingerprint of what the partition's frames are now made of: its versions in the catalog
+        whose bytes the parser has read (the rows of `frames(partition).reports`)."""
+        catalog = self.catalog() if catalog is None else catalog
+        ids = list(self.parsed_ids(partition))
+        rows = catalog.filter((pl.col("partition") == partition) & pl.col("report_id").is_in(ids))
+        return fingerprint(rows, self.version)
 
     def parsed_ids(self, partition: str) -> set[str]:
         files = sorted(self.parsed_dir(partition).glob("*.reports.parquet"))
@@ -366,6 +462,7 @@ class Store:
         joins its partition's frames when that partition has parsed it."""
         files = index.filter(pl.col("partition") == partition)
         with self._lock(f"partition-{partition}"):
+            self.clean_partition(partition)
             known = self.parsed_ids(partition)
             todo = files.filter(~pl.col("report_id").is_in(list(known))).unique("report_id", keep="first",
                                                                                   maintain_order=True)
@@ -373,18 +470,21 @@ class Store:
                 parse_to_segments(list(zip(todo["path"], todo["source_file"])), self.parsed_dir(partition),
                                   workers, progress)
             elif progress:
-                progress(files.height, files.height)
+                progress(0, 0)  # nothing new to parse: known by their bytes
+            kill_point("parsed")
             with self._lock("catalog"):
                 catalog = self.catalog()
                 here = catalog.filter(pl.col("superseded_by").is_null() & (pl.col("partition") == partition))
                 moved = index.filter(pl.col("partition") != partition).join(here, on="source_file", how="semi")
-                updated = apply_versions(catalog, pl.concat([files, moved]), now or datetime.now(UTC))
+                updated = apply_versions(catalog, pl.concat([files, moved]), now or datetime.now(UTC),
+                                         present=index["source_file"], partition=partition)
                 changed = not updated.equals(catalog.sort("source_file", "ingested_at", "sha256"))
                 if changed:
                     self.root.mkdir(parents=True, exist_ok=True)
-                    tmp = self.catalog_path.with_name(f".catalog.{os.getpid()}.tmp")
-                    updated.write_parquet(tmp)
-                    os.replace(tmp, self.catalog_path)
+                    remove_abandoned(self.root)
+                    # The commit point of the versions: the whole catalog, replaced by one rename.
+                    write_atomic(updated, self.catalog_path, statistics=True)
+                    kill_point("catalog_committed")
                 if changed or todo.height:
                     self._touch()
         return Ingested(partition, files.height, todo.height, changed)
@@ -394,12 +494,12 @@ class Store:
         versions = self.catalog().filter(pl.col("partition") == partition)
         parsed = self._scan(partition, "reports", REPORTS_SCHEMA).drop("source_file", "duplicate_of").collect() \
             .unique("report_id", keep="first")
-        current = pl.col("superseded_by").is_null()
+        current = IS_CURRENT
         first = (versions.filter(current).sort("source_file").group_by("report_id")
                  .agg(first_file=pl.col("source_file").first()))
         duplicate = current & pl.col("first_file").is_not_null() & (pl.col("first_file") != pl.col("source_file"))
         reports = (
-            versions.select("source_file", "report_id", "ingested_at", *SUPERSEDED_SCHEMA)
+            versions.select("source_file", "report_id", "ingested_at", *HISTORY_SCHEMA)
             .join(parsed, on="report_id", how="inner")  # versions recorded but not parsed yet join later
             .join(first, on="report_id", how="left")
             .with_columns(
@@ -429,9 +529,15 @@ class Store:
 
 
 def fingerprint(reports: pl.DataFrame, version: str) -> str:
-    """What a partition's frames are made of: its file versions and the parser that read them."""
+    """What a partition's frames are made of: its file versions, their history and the parser that read
+    them. The same for the reports frame of a partition (`Store.frames`) and for the catalog rows it is
+    made of (`Store.stamp`), so a year's assets can be checked against the store without reading them.
+    Times are left out: they say when, not what."""
     digest = hashlib.sha256(version.encode())
-    rows = reports.select("source_file", "sha256", "superseded_by").sort("source_file", "sha256")
+    rows = reports.select(
+        "source_file", "sha256", "superseded_by", removed=pl.col("removed_at").is_not_null(),
+        previous=pl.col("previous_source_files").list.join("\x1f"),
+    ).sort("source_file", "sha256")
     digest.update(rows.write_csv().encode())
     return digest.hexdigest()[:16]
 
@@ -440,7 +546,7 @@ def pending(listing: pl.DataFrame, catalog: pl.DataFrame) -> pl.DataFrame:
     """Files of a listing (see list_files) that are new, or whose size or modification time differ from
     their current ingested version: what a run would have to look at. `ingested_partition` is the
     partition of the version they replace (null for a new file)."""
-    current = catalog.filter(pl.col("superseded_by").is_null()).select(
+    current = catalog.filter(IS_CURRENT).select(
         "source_file", ingested_size=pl.col("size_bytes"), ingested_mtime=pl.col("mtime_ns"),
         ingested_partition=pl.col("partition"))
     return (
@@ -457,6 +563,6 @@ def listing_digest(listing: pl.DataFrame) -> str:
     return hashlib.sha256(rows.write_csv().encode()).hexdigest()[:16]
 
 
-__all__ = ["UNDATED", "Changes", "Ingested", "PartitionFrames", "Store", "apply_versions", "changes",
+__all__ = ["IS_CURRENT", "UNDATED", "Changes", "Ingested", "PartitionFrames", "Store", "apply_versions", "changes",
            "code_version", "fingerprint", "list_files", "listing_digest", "partition_of", "pending",
            "year_partitions"]

@@ -200,10 +200,11 @@ def _report_outs() -> list[Out]:
     ]
 
 
-# The files the marts describe: the current version of each (a file whose bytes changed keeps its
-# earlier version in `reports`, superseded). A per-report mart also leaves out duplicate files (their
-# numbers are their first copy's) and files without a form.
-CURRENT = "r.superseded_by IS NULL"
+# The files the marts describe: the current version of each file now in the raw folder (a file whose
+# bytes changed keeps its earlier version in `reports`, superseded; a file gone from the folder keeps
+# its row, removed). Every mart filters by this one expression. A per-report mart also leaves out
+# duplicate files (their numbers are their first copy's) and files without a form.
+CURRENT = "r.superseded_by IS NULL AND r.removed_at IS NULL"
 REPORT_ROWS = f"{CURRENT} AND r.duplicate_of IS NULL AND r.form_version IS NOT NULL"
 
 

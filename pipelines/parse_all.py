@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-import polars as pl
-
+from .durable import write_atomic
 from .frames import facts_frame, findings_frame, reports_frame
+from .killpoint import kill_point
 from .metadata import metadata
 from .report import MAX_BYTES, parse_file
 from .text import Unreadable, decode
@@ -30,8 +30,10 @@ Progress = Callable[[int, int], None]  # (files done, files in all)
 T = TypeVar("T")
 R = TypeVar("R")
 
-# Segment files: the reports file is written last, so a segment whose reports file exists is complete.
+# Segment files: the reports file is written last, so a segment whose reports file exists is complete;
+# the other parts of a segment without one are what a killed worker left, ignored and removed.
 PARTS = ("facts", "parse_findings", "reports")
+COMPLETE_PART = PARTS[-1]
 
 
 def workers_for(n_items: int, workers: int | None = None) -> int:
@@ -128,14 +130,10 @@ def _parse_chunk(task: tuple[str, list[tuple[str, str]]]) -> Segment:
     prefix = str(Path(folder) / uuid.uuid4().hex)
     frames = {"facts": facts_frame(reports), "parse_findings": findings_frame(reports), "reports": reports_frame(reports)}
     for part in PARTS:
+        if part == COMPLETE_PART:
+            kill_point("segment_write")
         write_atomic(frames[part], segment_path(prefix, part))
     return Segment(prefix, len(reports), frames["facts"].height, dict(Counter(r.status for r in reports)))
-
-
-def write_atomic(frame: pl.DataFrame, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    frame.write_parquet(tmp, statistics=False)
-    os.replace(tmp, path)
 
 
 def parse_to_segments(items: Sequence[tuple[str, str]], folder: str | Path, workers: int | None = None,
@@ -147,6 +145,7 @@ def parse_to_segments(items: Sequence[tuple[str, str]], folder: str | Path, work
     done = 0
     for segment in pool_map(_parse_chunk, tasks, workers_for(len(items), workers)):
         segments.append(segment)
+        kill_point("segment_parsed")
         done += segment.files
         if progress:
             progress(done, len(items))

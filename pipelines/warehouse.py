@@ -21,6 +21,8 @@ import duckdb
 import polars as pl
 
 from . import dictionary, marts
+from .durable import alive, fsync_dir
+from .killpoint import kill_point
 
 # Extra build steps: each gets the open connection of the private file before it is published.
 BuildStep = Callable[[duckdb.DuckDBPyConnection], None]
@@ -101,9 +103,11 @@ class Staged:
         # A WAL beside the published name belongs to no file of ours (we never write the published file
         # in place); DuckDB would replay it into the new file on the next open.
         _wal(self.path).unlink(missing_ok=True)
+        kill_point("publish_swap")
         os.replace(self.private, self.path)
-        _fsync_dir(self.path.parent)
+        fsync_dir(self.path.parent)
         self.published = True
+        kill_point("published")
         return self.path
 
 
@@ -113,7 +117,7 @@ def staged(path: str | Path, tables: dict[str, Table], steps: Sequence[BuildStep
     checked and published. Whatever is not published, on success or failure, is removed on exit."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    _remove_abandoned(path)
+    remove_abandoned_builds(path)
     private = path.with_name(f".{path.name}.{os.getpid()}.building")
     _discard(private)
     build = Staged(path, private)
@@ -125,6 +129,7 @@ def staged(path: str | Path, tables: dict[str, Table], steps: Sequence[BuildStep
             _write_tables(con, tables)
             for step in steps:
                 step(con)
+            kill_point("publish_build")
             con.execute("COMMIT")
             con.execute("CHECKPOINT")
         with open(private, "rb") as f:  # on disk before it can be swapped in
@@ -178,34 +183,17 @@ def _discard(private: Path) -> None:
     _wal(private).unlink(missing_ok=True)
 
 
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # a platform without directory handles
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _remove_abandoned(path: Path) -> None:
-    """Private files of builds whose process is gone (killed before its clean-up could run)."""
+def remove_abandoned_builds(path: str | Path) -> list[Path]:
+    """Remove the private files of builds whose process is gone (killed before its clean-up could run)."""
+    path = Path(path)
     pattern = re.compile(rf"^\.{re.escape(path.name)}\.(\d+)\.building$")
+    removed = []
     for candidate in path.parent.glob(f".{path.name}.*.building"):
         m = pattern.match(candidate.name)
-        if m and not _alive(int(m.group(1))):
+        if m and not alive(int(m.group(1))):
             _discard(candidate)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+            removed.append(candidate)
+    return removed
 
 
 def data_dictionary(path: str | Path) -> str:

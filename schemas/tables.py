@@ -134,10 +134,10 @@ class FactsOfReports(Facts):
 
 def _current(data: pa.PolarsData) -> pl.Expr:
     """The rows of the files as they are now. Reports may keep the versions a newer one of the same
-    file replaced (`superseded_by` names the newer one); the rules of one row a file hold for the rest."""
-    if "superseded_by" in data.lazyframe.collect_schema().names():
-        return pl.col("superseded_by").is_null()
-    return pl.lit(True)
+    file replaced (`superseded_by` names the newer one) and files gone from the folder (`removed_at`);
+    the rules of one row a file hold for the rest."""
+    names = data.lazyframe.collect_schema().names()
+    return pl.all_horizontal(pl.lit(True), *(pl.col(c).is_null() for c in ("superseded_by", "removed_at") if c in names))
 
 
 class Reports(pa.DataFrameModel):

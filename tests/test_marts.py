@@ -9,7 +9,8 @@ from datetime import date
 import polars as pl
 import pytest
 
-from pipelines.frames import FACTS_SCHEMA, FINDINGS_SCHEMA, REPORTS_SCHEMA
+from pipelines.frames import FACTS_SCHEMA, FINDINGS_SCHEMA
+from pipelines.incremental import PARTITION_REPORTS_SCHEMA
 from pipelines.validate import schema_failures
 from pipelines.warehouse import ALL_TABLES, WAREHOUSE_STEPS, publish, query
 from schemas.forms import FORMS
@@ -175,11 +176,11 @@ def test_agency_year_by_hand(sample_warehouse):
 # --- a 2021-form report, beside a 2019-form one -----------------------------------------------------
 
 def _report_rows(report_id: str, version: str, agency: str, year: int) -> dict:
-    row = dict.fromkeys(REPORTS_SCHEMA) | {
+    row = dict.fromkeys(PARTITION_REPORTS_SCHEMA) | {
         "report_id": report_id, "source_file": f"{report_id}.txt", "sha256": report_id * 4, "size_bytes": 1,
         "agency": agency, "year": year, "published": date(year + 1, 1, 20), "form_version": version,
         "status": "parsed", "n_cells": 0, "n_findings": 0}
-    return row | {"superseded_by": None, "superseded_at": None}
+    return row | {"previous_source_files": []}
 
 
 def _cells(report_id: str, version: str, value) -> list[dict]:
@@ -193,7 +194,7 @@ def two_forms(tmp_path_factory):
     """A 2021-form report whose every cell is 1 (the fee, 2.5 万元, is 25000 元) and a 2019-form report
     whose every cell is 2, by the same body a year apart."""
     reports = pl.DataFrame([_report_rows("a" * 16, "2021", "某县", 2021), _report_rows("b" * 16, "2019", "某县", 2020)],
-                           schema=REPORTS_SCHEMA | {"superseded_by": pl.String, "superseded_at": pl.Datetime("us", "UTC")})
+                           schema=PARTITION_REPORTS_SCHEMA)
     fee = lambda s, r, c: 25000.0 if (r, c) == ("fees", "amount") else 1.0  # noqa: E731
     facts = pl.DataFrame(_cells("a" * 16, "2021", fee) + _cells("b" * 16, "2019", lambda *_: 2.0), schema=FACTS_SCHEMA)
     findings = pl.DataFrame(schema=FINDINGS_SCHEMA)

@@ -303,7 +303,7 @@ def test_a_scheduled_run_of_an_unchanged_year_materialises_nothing_after_the_par
     scheduled = history.scheduled
     assert scheduled.success and _materialised(scheduled) == {"raw_file_index", "raw_report_files"}
     assert Path(history.paths.warehouse).stat().st_mtime_ns == history.published[-1]
-    assert any("nothing new since the last materialisation" in m for m in _logs(history.instance, scheduled))
+    assert any("nothing new since the year was last done" in m for m in _logs(history.instance, scheduled))
 
 
 def test_progress_is_logged_per_year(history):

@@ -9,7 +9,8 @@ SELECT
     f.source_line,
     f.flags
 FROM facts f
-JOIN reports r ON r.report_id = f.report_id AND r.superseded_by IS NULL AND r.duplicate_of IS NULL
+JOIN reports r ON r.report_id = f.report_id AND r.superseded_by IS NULL AND r.removed_at IS NULL
+  AND r.duplicate_of IS NULL
 JOIN dim_col d ON d.section = f.section AND d.col_code = f.col_code
 WHERE r.agency = '盐城经济技术开发区管理委员会' AND f.section = 'requests' AND f.row_code = 'received'
 ORDER BY r.source_file, d.position;
