@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from schemas.forms import FORMS
@@ -58,13 +59,17 @@ class Meta:
     archive: dict[str, str] = field(default_factory=dict)
 
 
-def metadata(text: str) -> Meta:
+def metadata(text: str, title: str | None = None) -> Meta:
+    """Metadata from a document's text, and from its title (a page's <title>, a file's title property)
+    where it has one."""
     # NFKC maps no character to a line break and composes none with one: the text is normalised once,
     # not line by line.
     lines = [line.strip() for line in nfkc_text(text).split("\n")]
     archive, body = _archive_header(lines)
     body = [line for line in body if line]
     titles = [archive.get("标题", "")] if archive.get("标题") else []
+    if title:
+        titles.append(unicodedata.normalize("NFKC", title))
     # Wrapped titles (樟树市机关事务管理局2020年政府 / 信息公开工作年度报告): the head lines joined.
     titles.append("".join(re.sub(r"\s+", "", line) for line in body[:TITLE_LINES]))
     agency = year = title = None

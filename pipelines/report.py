@@ -1,4 +1,8 @@
-"""One report file, start to end: bytes → text → sections → cells, with its status and findings."""
+"""One report file, start to end: bytes → document → sections → cells, with its status and findings.
+
+The reader is chosen by the file's name (pipelines.readers.reader_for); everything after it reads the
+Document: metadata its text, sections its lines, the table encodings its lines and grids. Each cell and
+finding is then placed where a person finds it, through the origin of its line or grid cell."""
 
 from __future__ import annotations
 
@@ -10,11 +14,13 @@ from pathlib import Path
 from schemas.forms import FORMS
 
 from . import metadata as meta_mod
+from .document import Document
 from .encodings import ENCODINGS, detect
 from .interpret import interpret
 from .model import PARSED, PARTIAL, UNREADABLE, Finding, Report
+from .readers import reader_for
 from .sections import TABLE_SECTIONS, find_sections
-from .text import Unreadable, decode
+from .text import Unreadable
 
 MAX_BYTES = 20 * 1024 * 1024  # larger files are refused unread: no report is near this size
 
@@ -58,9 +64,11 @@ def parse_report(data: bytes, source_file: str) -> Report:
         report.status, report.status_reason = UNREADABLE, f"file over the size limit ({len(data)} > {MAX_BYTES} bytes)"
         return report
     try:
-        decoded = decode(data)
-        report.text_encoding = decoded.encoding
-        _parse_text(decoded.text, report)
+        reader = reader_for(source_file) or reader_for(".txt")
+        document = reader.read(data)
+        report.text_encoding = document.encoding
+        _parse_document(document, report)
+        _place(document, report)
     except Unreadable as e:
         report.status, report.status_reason = UNREADABLE, str(e)
     except Exception as e:  # a parser bug must cost one file, not the run
@@ -71,8 +79,9 @@ def parse_report(data: bytes, source_file: str) -> Report:
     return report
 
 
-def _parse_text(text: str, report: Report) -> None:
-    meta = meta_mod.metadata(text)
+def _parse_document(document: Document, report: Report) -> None:
+    text = document.text
+    meta = meta_mod.metadata(text, document.title)
     report.agency, report.year, report.published = meta.agency, meta.year, meta.published
     form = meta_mod.form_version(text, meta.year)
     report.form_version = form
@@ -85,7 +94,7 @@ def _parse_text(text: str, report: Report) -> None:
     missing: list[str] = []
     for code in TABLE_SECTIONS:
         section_text = sections.get(code)
-        encoding = detect(section_text.lines) if section_text else None
+        encoding = detect(section_text.lines, document) if section_text else None
         if encoding is None:
             missing.append(code)
             section = FORMS[form].section(code)
@@ -94,7 +103,7 @@ def _parse_text(text: str, report: Report) -> None:
                 f"the table of section {code} was not found", code))
             continue
         encodings.append(encoding.name)
-        result = interpret(form, code, encoding.rows(section_text.lines), encoding.name)
+        result = interpret(form, code, encoding.rows(section_text.lines, document), encoding.name)
         report.cells.extend(result.cells)
         report.findings.extend(result.findings)
     report.table_encoding = ",".join(dict.fromkeys(encodings)) or None
@@ -107,6 +116,18 @@ def _parse_text(text: str, report: Report) -> None:
         if incomplete:
             parts.append(f"{len(incomplete)} rows not found")
         report.status_reason = "; ".join(parts)
+
+
+def _place(document: Document, report: Report) -> None:
+    """Each cell's and finding's place in the file as published: the origin of its grid cell, else of
+    its document line (source_line holds that line's index until now)."""
+    lines = document.lines
+    for item in (*report.cells, *report.findings):
+        origin = item.origin
+        if origin is None and item.source_line is not None:
+            origin = lines[item.source_line - 1].origin
+        if origin is not None:
+            item.origin, item.source_line = origin, origin.line
 
 
 __all__ = ["ENCODINGS", "MAX_BYTES", "parse_file", "parse_report", "report_id"]

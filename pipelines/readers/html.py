@@ -1,0 +1,342 @@
+"""Web pages (``.html``, ``.htm``): the page's text in reading order and its tables as grids, read by
+lxml's HTML parser (libxml2; chosen over selectolax because it says on which line of the file each
+element starts, which is where a person finds a fact: docs/benchmarks.md has the measurements).
+
+What is read, and why:
+
+- **Encoding.** A byte-order mark, else bytes that are valid UTF-8, else the charset the page declares
+  in ``<meta>`` (GB2312 and GBK read as their superset GB18030), else pipelines.text.decode's guess.
+  A declared charset loses to valid UTF-8 because sites often keep a stale declaration.
+- **Text.** Block elements (p, div, h1–h6, li, br, tr, …) end a line; inline runs (span, font, b,
+  Word's ``<o:p>``) join without a space, so a label Word split over runs reads whole. Entities are
+  decoded and ``&nbsp;`` is blank. Comments, Word's conditional comments (``<!--[if gte mso 9]>``),
+  scripts, styles and forms are not text.
+- **Site furniture.** Navigation, headers, footers and side bars are not report text: ``<nav>``,
+  ``<footer>``, ``<aside>``, a ``<header>`` outside the article, and any element whose id or class
+  names one (nav, menu, breadcrumb, footer, sidebar, share, copyright; see FURNITURE) are dropped.
+- **Tables.** A table whose cells hold tables, or whose rows hold one cell at most, is layout: its
+  cells are read as blocks and the tables inside them as tables. Any other table is a grid: its
+  cells as written (text, rowspan, colspan) are placed by pipelines.document.place_spans; ``<br>``
+  and ``<p>`` inside a cell become a space. Each row also stands among the lines, its cells joined by
+  tabs.
+- **Pages held in JavaScript.** A CMS page may carry the report as a string literal in a script
+  (``var content = "<p style=\\"…\\">…"``, then ``document.write``): a literal holding markup is
+  unescaped (``\\"``, ``\\n``, ``\\uXXXX``, …) and read in the script's place; its pieces are on the
+  line where the literal starts.
+- **Provenance.** Every line and cell has the line of the decoded file where its text starts; a grid
+  cell also its table, row and column (1-based, in document order).
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from ..document import DocLine, Document, Origin, Table, place_spans
+from ..text import Decoded, Unreadable, _checked, decode
+
+SNIFF = 4096  # bytes in which a page declares its charset
+_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)
+# Names pages declare for what Python reads as GB18030 (a superset of each).
+_GB = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "gb_2312-80", "csgb2312", "euc-cn"}
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+# Elements that are not text: their content is dropped (their tail, the text after them, is not).
+_SKIPPED = {"script", "style", "noscript", "template", "head", "title", "select", "option", "button",
+            "textarea", "iframe", "object", "svg", "map", "xml"}
+# Elements that end a line of text.
+BLOCKS = {"p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
+          "section", "article", "main", "blockquote", "pre", "center", "form", "hr", "caption",
+          "address", "figure", "figcaption", "fieldset", "legend", "body", "html", "tr", "td", "th",
+          "thead", "tbody", "tfoot", "table", "header", "footer", "nav", "aside"}
+# Site furniture: elements named so by their id or class (a word of it: "nav", "main-nav", "footer_box").
+FURNITURE = re.compile(r"(?:^|[^a-z])(?:nav|navbar|navigation|menu|breadcrumbs?|crumbs?|footer|foot|sidebar|"
+                       r"share|copyright|position|location)(?:$|[^a-z])", re.I)
+_FURNITURE_TAGS = {"nav", "footer", "aside"}
+MAX_COLSPAN = 1000  # the HTML standard's own limits on spans
+MAX_ROWSPAN = 65534
+
+# A script's string literal: double- or single-quoted, escapes kept as written.
+_LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'', re.S)
+_JOINED = re.compile(r"""(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')(?:\s*\+\s*(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'))*""", re.S)
+_MARKUP_IN_LITERAL = re.compile(r"<(?:p|table|div|span|tr|td|br|h\d)\b|\\u003c|\\x3c", re.I)
+_JS_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
+_JS_SIMPLE = {"n": "\n", "r": "\n", "t": "\t", "b": "", "f": "", "v": "", "0": "", "\n": ""}
+MIN_LITERAL = 80  # characters of markup a literal must hold to be read as the page's content
+
+
+def decode_page(data: bytes) -> Decoded:
+    """The page's text and encoding (see the module's note)."""
+    if not data.strip():
+        raise Unreadable("empty file")
+    if data.startswith(_BOMS) or b"\x00" in data[:SNIFF]:
+        return decode(data)
+    try:
+        return _checked(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    m = _META_CHARSET.search(data[:SNIFF])
+    declared = m.group(1).decode("ascii").lower() if m else None
+    if declared:
+        codec = "gb18030" if declared in _GB else declared
+        try:
+            return _checked(data.decode(codec), codec)
+        except (LookupError, UnicodeDecodeError):
+            pass  # an unknown or wrong declaration: the bytes are guessed as any text's
+    return decode(data)
+
+
+class HtmlReader:
+    name = "html"
+    suffixes = (".html", ".htm", ".xhtml", ".shtml")
+
+    def read(self, data: bytes) -> Document:
+        decoded = decode_page(data)
+        text = decoded.text
+        try:
+            root = lxml.html.document_fromstring(text)
+        except (etree.ParserError, ValueError) as e:
+            raise Unreadable(f"not an HTML page lxml can parse: {e}") from None
+        title = _title(root)
+        _inline_scripts(root)
+        _drop_furniture(root)
+        builder = _Builder(Document(self.name, title=title, encoding=decoded.encoding))
+        builder.block(root)
+        builder.flush()
+        return builder.document
+
+
+def _title(root) -> str | None:
+    found = root.find(".//title")
+    text = _squeeze(found.text_content()) if found is not None else ""
+    return text or None
+
+
+def _squeeze(text: str) -> str:
+    """Runs of whitespace (with &nbsp;, U+00A0, and the ideographic space) as one space, none at the
+    ends."""
+    return " ".join(text.split())
+
+
+def _tag(el) -> str | None:
+    """The element's lower-case local name (Word's ``o:p`` is ``o:p``); None for a comment or a
+    processing instruction."""
+    tag = el.tag
+    return tag.lower() if isinstance(tag, str) else None
+
+
+# --- the page's parts that are not report text ---------------------------------------------------------
+
+def _inline_scripts(root) -> None:
+    """Replace each script that holds the page's content as a string literal by that content, parsed."""
+    for script in list(root.iter("script")):
+        code = script.text or ""
+        if not _MARKUP_IN_LITERAL.search(code):
+            continue
+        base = script.sourceline or 1
+        pieces = []
+        for m in _JOINED.finditer(code):
+            markup = "".join(_unescape_js(a if a is not None else b) for a, b in _LITERAL.findall(m.group(0)))
+            if len(markup) >= MIN_LITERAL and _MARKUP_IN_LITERAL.search(markup):
+                pieces.append((base + code.count("\n", 0, m.start()), markup))
+        if not pieces:
+            continue
+        holder = lxml.html.Element("div")
+        for line, markup in pieces:
+            for part in lxml.html.fragments_fromstring(markup):
+                if isinstance(part, str):
+                    part = _text_element(part)
+                for el in part.iter():
+                    el.sourceline = line  # the literal's line: its \n escapes are no lines of the file
+                holder.append(part)
+        holder.sourceline = base
+        holder.tail = script.tail
+        script.getparent().replace(script, holder)
+
+
+def _text_element(text: str):
+    el = lxml.html.Element("span")
+    el.text = text
+    return el
+
+
+def _unescape_js(body: str) -> str:
+    def one(m: re.Match) -> str:
+        esc = m.group(1)
+        if esc[0] == "u" and len(esc) > 1:
+            code = esc[2:-1] if esc[1] == "{" else esc[1:]
+            return chr(int(code, 16))
+        if esc[0] == "x" and len(esc) == 3:
+            return chr(int(esc[1:], 16))
+        return _JS_SIMPLE.get(esc, esc)
+    return _JS_ESCAPE.sub(one, body)
+
+
+def _drop_furniture(root) -> None:
+    doomed = []
+    for el in root.iter():
+        tag = _tag(el)
+        if tag is None:
+            continue
+        if tag in _FURNITURE_TAGS or (tag == "header" and _outside_article(el)):
+            doomed.append(el)
+        elif tag not in ("html", "body") and FURNITURE.search(f"{el.get('id', '')} {el.get('class', '')}"):
+            doomed.append(el)
+    for el in doomed:
+        parent = el.getparent()
+        if parent is not None:
+            # The text after the element belongs to its parent, not to the furniture.
+            el.drop_tree()
+
+
+def _outside_article(el) -> bool:
+    return not any(_tag(a) in ("article", "main") for a in el.iterancestors())
+
+
+# --- text and tables in reading order --------------------------------------------------------------------
+
+def _text_line(text: str, line: int | None) -> int | None:
+    """The line a piece of text starts on: after the newlines that lead it."""
+    if line is None:
+        return None
+    return line + text[:len(text) - len(text.lstrip())].count("\n")
+
+
+def _tail_line(el) -> int | None:
+    """The line an element's tail starts on: its own line plus the newlines of its text (the end tag's
+    line is not kept by the parser)."""
+    if el.sourceline is None:
+        return None
+    inner = "".join(el.itertext()) if _tag(el) not in _SKIPPED else (el.text or "")
+    return el.sourceline + inner.count("\n") + _text_line(el.tail or "", 0)
+
+
+class _Builder:
+    def __init__(self, document: Document):
+        self.document = document
+        self.pieces: list[str] = []
+        self.line: int | None = None  # where the line being gathered starts
+
+    def add(self, text: str | None, line: int | None) -> None:
+        if not text:
+            return
+        if self.line is None and text.strip():
+            self.line = _text_line(text, line)
+        self.pieces.append(text)
+
+    def flush(self) -> None:
+        text = _squeeze("".join(self.pieces))
+        if text:
+            self.document.lines.append(DocLine(text, Origin(line=self.line)))
+        self.pieces, self.line = [], None
+
+    def block(self, el) -> None:
+        """The text of an element and its children."""
+        tag = _tag(el)
+        if tag == "table":
+            self.flush()
+            self.table(el)
+            self.flush()
+            return
+        is_block = tag in BLOCKS
+        if is_block:
+            self.flush()
+        self.add(el.text, el.sourceline)
+        for child in el:
+            if _tag(child) not in _SKIPPED:
+                self.block(child)
+            self.add(child.tail, _tail_line(child))
+        if is_block:
+            self.flush()
+
+    def table(self, el) -> None:
+        rows = _rows(el)
+        if _is_layout(rows):
+            for tr in rows:
+                for cell in _cells(tr):
+                    self.block(cell)
+            return
+        index = len(self.document.tables)
+        written = [[(*_cell_text(cell), *_spans(cell, len(rows) - r)) for cell in _cells(tr)]
+                   for r, tr in enumerate(rows)]
+        placed = place_spans([[(text, rowspan, colspan, Origin(line=line)) for text, line, rowspan, colspan in row]
+                              for row in written])
+        for cell in placed:
+            cell.origin = Origin(line=cell.origin.line, table=index + 1, row=cell.row + 1, col=cell.col + 1)
+        table = Table(placed)
+        self.document.tables.append(table)
+        for r, cells in enumerate(table.written_rows()):
+            line = next((c.origin.line for c in cells), rows[r].sourceline if r < len(rows) else None)
+            self.document.lines.append(DocLine("\t".join(c.text for c in cells), Origin(line=line, table=index + 1,
+                                                                                       row=r + 1), index, r))
+
+
+def _rows(table) -> list:
+    """The table's own rows (not those of tables inside its cells), in order."""
+    rows = []
+    for child in table:
+        tag = _tag(child)
+        if tag == "tr":
+            rows.append(child)
+        elif tag in ("thead", "tbody", "tfoot"):
+            rows.extend(c for c in child if _tag(c) == "tr")
+    return rows
+
+
+def _cells(tr) -> list:
+    return [c for c in tr if _tag(c) in ("td", "th")]
+
+
+def _is_layout(rows: list) -> bool:
+    """A table laid out around content, not a grid of data: its cells hold tables, or no row of it
+    has two cells."""
+    if all(len(_cells(tr)) <= 1 for tr in rows):
+        return True
+    return any(cell.find(".//table") is not None for tr in rows for cell in _cells(tr))
+
+
+def _cell_text(cell) -> tuple[str, int | None]:
+    """A cell's text (blocks and <br> inside it as spaces) and the line it starts on."""
+    pieces: list[str] = []
+    first: list[int | None] = []
+
+    def add(text, line):
+        if text:
+            if not first and text.strip():
+                first.append(_text_line(text, line))
+            pieces.append(text)
+
+    def walk(el):
+        tag = _tag(el)
+        if tag in BLOCKS:
+            pieces.append(" ")
+        add(el.text, el.sourceline)
+        for child in el:
+            if _tag(child) not in _SKIPPED:
+                walk(child)
+            add(child.tail, _tail_line(child))
+        if tag in BLOCKS:
+            pieces.append(" ")
+
+    walk(cell)
+    return _squeeze("".join(pieces)), first[0] if first else cell.sourceline
+
+
+_LEADING_DIGITS = re.compile(r"\s*(\d+)")
+
+
+def _spans(cell, rows_left: int) -> tuple[int, int]:
+    """(rowspan, colspan), each at least 1 and at most what the table can hold."""
+    return (min(_span(cell.get("rowspan")), MAX_ROWSPAN, max(1, rows_left)),
+            min(_span(cell.get("colspan")), MAX_COLSPAN))
+
+
+def _span(value: str | None) -> int:
+    digits = _LEADING_DIGITS.match(value or "")
+    return max(1, int(digits.group(1))) if digits else 1
+
+
+READER = HtmlReader()
+
