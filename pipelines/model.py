@@ -13,7 +13,8 @@ PARTIAL = "partial"
 LEGACY = "legacy_format"
 NOT_A_REPORT = "not_a_report"
 UNREADABLE = "unreadable"
-STATUSES = (PARSED, PARTIAL, LEGACY, NOT_A_REPORT, UNREADABLE)
+UNSUPPORTED = "unsupported_format"  # a kind of file no reader reads (.doc, .xls, images, archives, …)
+STATUSES = (PARSED, PARTIAL, LEGACY, NOT_A_REPORT, UNREADABLE, UNSUPPORTED)
 
 
 @dataclass(slots=True)  # one per cell of every report: slots make them quicker to build and to read

@@ -1,6 +1,8 @@
 """One report file, start to end: bytes → document → sections → cells, with its status and findings.
 
-The reader is chosen by the file's name (pipelines.readers.reader_for); everything after it reads the
+The reader is chosen by the file's kind (pipelines.kinds: its name, overruled by its bytes where they
+disagree); a kind no reader reads is recorded as `unsupported_format` with what to do about it.
+Everything after the reader reads the
 Document: metadata its text, sections its lines, the table encodings its lines and grids. Each cell and
 finding is then placed where a person finds it, through the origin of its line or grid cell."""
 
@@ -13,12 +15,13 @@ from pathlib import Path
 
 from schemas.forms import FORMS
 
+from . import kinds
 from . import metadata as meta_mod
 from .document import Document
 from .encodings import ENCODINGS, detect
 from .interpret import interpret
-from .model import PARSED, PARTIAL, UNREADABLE, Finding, Report
-from .readers import reader_for
+from .model import PARSED, PARTIAL, UNREADABLE, UNSUPPORTED, Finding, Report
+from .readers import READERS
 from .sections import TABLE_SECTIONS, find_sections
 from .text import Unreadable
 
@@ -46,6 +49,11 @@ def parse_file(path: str | Path, source_file: str) -> Report:
         if size > MAX_BYTES:
             with open(path, "rb") as f:
                 sha = hashlib.file_digest(f, "sha256").hexdigest()
+            kind = kinds.by_name(source_file)
+            if kind is None or kind.name not in READERS:
+                # Too big to read, and of a kind that would not be read anyway: what to do is the same.
+                return Report(report_id(sha), source_file, sha, size, UNSUPPORTED,
+                              kinds.unsupported_reason(kind, source_file, list(READERS)))
             return Report(report_id(sha), source_file, sha, size, UNREADABLE,
                           f"file over the size limit ({size} > {MAX_BYTES} bytes): refused unread")
         data = Path(path).read_bytes()
@@ -63,8 +71,13 @@ def parse_report(data: bytes, source_file: str) -> Report:
     if len(data) > MAX_BYTES:
         report.status, report.status_reason = UNREADABLE, f"file over the size limit ({len(data)} > {MAX_BYTES} bytes)"
         return report
+    kind, note = kinds.of_file(source_file, data)
+    reader = READERS.get(kind.name) if kind else None
+    if reader is None:
+        report.status, report.status_reason = UNSUPPORTED, _noted(note, kinds.unsupported_reason(
+            kind, source_file, _readable()))
+        return report
     try:
-        reader = reader_for(source_file) or reader_for(".txt")
         document = reader.read(data)
         report.text_encoding = document.encoding
         _parse_document(document, report)
@@ -76,7 +89,18 @@ def parse_report(data: bytes, source_file: str) -> Report:
         report.cells, report.findings = [], []
         report.status = UNREADABLE
         report.status_reason = f"parser error: {type(e).__name__}: {e} | {traceback.format_exc(limit=-1).strip()}"
+    if note:
+        report.status_reason = _noted(note, report.status_reason)
     return report
+
+
+def _noted(note: str | None, reason: str | None) -> str | None:
+    return "; ".join(r for r in (note, reason) if r) or None
+
+
+def _readable() -> list[str]:
+    """The endings of the kinds the installed readers read beyond text and HTML, for reasons."""
+    return [s for r in READERS.values() if r.name not in ("text", "html") for s in r.suffixes]
 
 
 def _parse_document(document: Document, report: Report) -> None:

@@ -31,7 +31,7 @@ CELLS_PER_FORM = {f.code: sum(1 for _ in f.cells()) for f in FORMS.values()}
 SIGNED_COLUMNS = sorted({c.code for f in FORMS.values() for s in f.sections for c in s.columns if c.signed})
 MONEY_COLUMNS = sorted({c.code for f in FORMS.values() for s in f.sections for c in s.columns if c.unit == "元"})
 UNITS = ["件", "元"]
-STATUSES = ["parsed", "partial", "legacy_format", "not_a_report", "unreadable"]
+STATUSES = ["parsed", "partial", "legacy_format", "not_a_report", "unreadable", "unsupported_format"]
 TABLE_STATUSES = ["parsed", "partial"]  # the reports whose tables were read: the only ones with facts
 SEVERITIES = ["error", "warning"]
 NEGATIVE_FLAG = "negative"

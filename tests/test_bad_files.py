@@ -85,7 +85,9 @@ BAD_FILES = {
     # name -> (bytes, expected status, words of the reason)
     "empty.txt": (b"", "unreadable", "empty file"),
     "blank.txt": (b" \r\n\t\n", "unreadable", "empty file"),
-    "image.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "unreadable", "not a text file"),
+    # Bytes overrule the name: a picture named .txt is a picture.
+    "image.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "unsupported_format",
+                  "read as an image: its bytes are one, though it is named as a text file (.txt); image"),
     "binary.txt": (bytes(range(256)) * 8, "unreadable", "binary"),
     "undecodable.txt": ("政府信息公开".encode() + b"\xff\x80\xff" + "年度报告".encode(), "unreadable", "undecodable"),
     "legacy.txt": (LEGACY.encode(), "legacy_format", "before the 2019 form"),
