@@ -87,7 +87,14 @@ CONTRACT = (
                   "The value; NULL where the source cell is blank (a blank is not 0)"),
                  ("unit", "单位：件，或 元（金额统一换算为元）", "Unit: 件, or 元 (money is converted to 元)"),
                  ("raw_text", "源单元格原文", "The cell as the report wrote it"),
-                 ("source_line", "在解码后文件中的行号（从 1 起）", "1-based line of the decoded file"),
+                 ("source_line", "在解码后文件中的行号（从 1 起；PDF 为页内行号）",
+                  "1-based line of the decoded file (of the page, for a PDF; NULL for a DOCX table cell)"),
+                 ("source_page", "PDF 的页码（从 1 起），其他格式为空", "1-based page of a PDF; NULL for other formats"),
+                 ("source_table", "读取器识别出的表格中的表格序号（从 1 起，按文档顺序；HTML、DOCX、有框线的 PDF 表格）",
+                  "1-based table, in document order, of a cell read from a grid (HTML, DOCX, ruled PDF tables)"),
+                 ("source_row", "该表格中的行号（从 1 起）", "1-based row of that table"),
+                 ("source_col", "该表格中的列号（从 1 起，按展开合并单元格后的网格）",
+                  "1-based column of that table, in the grid with merged cells expanded"),
                  ("flags", "需要注意的原因（blank、annotation、unit_converted、inferred_column 等）",
                   "Why the value needs care (blank, annotation, unit_converted, inferred_column, …)"),
                  ("table_encoding", "该表格的书写方式", "How this table was written"),
@@ -107,6 +114,7 @@ CONTRACT = (
                  ("message_en", "说明（英文）", "Message in English"),
                  ("raw_text", "相关单元格原文", "The text of the cell concerned"),
                  ("source_line", "相关单元格的行号", "Line of the cell concerned"),
+                 ("source_page", "相关单元格所在的 PDF 页码", "PDF page of the cell concerned"),
              )),
 )
 

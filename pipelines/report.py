@@ -151,7 +151,9 @@ def _place(document: Document, report: Report) -> None:
         if origin is None and item.source_line is not None:
             origin = lines[item.source_line - 1].origin
         if origin is not None:
-            item.origin, item.source_line = origin, origin.line
+            item.source_line = origin.line
+            # An origin that says no more than the line is not kept: text reports carry none.
+            item.origin = origin if origin.page is not None or origin.table is not None else None
 
 
 __all__ = ["ENCODINGS", "MAX_BYTES", "parse_file", "parse_report", "report_id"]
