@@ -10,7 +10,6 @@ from assets.cli import main
 from pipelines.corpus import LAYOUTS, Spec, accuracy, encodings, generate, truth_cells
 from pipelines.encodings import ENCODINGS
 from pipelines.incremental import Store, changes
-from pipelines.readers import READERS
 from schemas.forms import FORMS
 
 # Two years of each form, every encoding at least twice.
@@ -46,10 +45,11 @@ def _sides(identity, frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def test_every_encoding_the_parser_reads_is_written():
-    # A reader's grids are recorded by its format (grid_tables as html_tables, docx_tables, …).
-    recorded = set(ENCODINGS) | {f"{name}_tables" for name in READERS}
-    assert set(LAYOUTS) <= recorded, "every layout is an encoding of the parser"
-    assert {"cell_per_line", "pipe_cells", "tab_rows"} <= set(encodings())
+    # A layout written as text is read by the encoding of its name; one of another format (HTML,
+    # Word's HTML, DOCX, PDF) by that format's reader.
+    assert set(LAYOUTS) == set(encodings()), "every layout is read by the parser"
+    assert {"cell_per_line", "pipe_cells", "tab_rows", "html_tables", "word_html"} <= set(encodings())
+    assert all(name in ENCODINGS for name, layout in LAYOUTS.items() if layout.suffix in (".txt", ".md"))
 
 
 def test_every_report_has_every_cell_of_its_form(corpus):

@@ -209,7 +209,8 @@ def _tail_line(el) -> int | None:
     line is not kept by the parser)."""
     if el.sourceline is None:
         return None
-    inner = "".join(el.itertext()) if _tag(el) not in _SKIPPED else (el.text or "")
+    tag = _tag(el)
+    inner = "".join(el.itertext()) if tag is not None and tag not in _SKIPPED else (el.text or "")
     return el.sourceline + inner.count("\n") + _text_line(el.tail or "", 0)
 
 
