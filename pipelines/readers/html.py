@@ -63,7 +63,8 @@ _LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'', re.S)
 _JOINED = re.compile(r"""(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')(?:\s*\+\s*(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'))*""", re.S)
 _MARKUP_IN_LITERAL = re.compile(r"<(?:p|table|div|span|tr|td|br|h\d)\b|\\u003c|\\x3c", re.I)
 _JS_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
-_JS_SIMPLE = {"n": "\n", "r": "\n", "t": "\t", "b": "", "f": "", "v": "", "0": "", "\n": ""}
+# An escaped line break is markup's white space, not a line of the file: a space.
+_JS_SIMPLE = {"n": " ", "r": " ", "t": "\t", "b": "", "f": "", "v": "", "0": "", "\n": ""}
 MIN_LITERAL = 80  # characters of markup a literal must hold to be read as the page's content
 
 
@@ -138,7 +139,14 @@ def _inline_scripts(root) -> None:
         base = script.sourceline or 1
         pieces = []
         for m in _JOINED.finditer(code):
-            markup = "".join(_unescape_js(a if a is not None else b) for a, b in _LITERAL.findall(m.group(0)))
+            # The literals of one expression, each on its own line of the file: joined by as many
+            # newlines as stand between them, so that a line of the markup is a line of the file.
+            markup, at = [], m.start()
+            for lit in _LITERAL.finditer(code, m.start(), m.end()):
+                markup.append("\n" * code.count("\n", at, lit.start()))
+                markup.append(_unescape_js(lit.group(1) if lit.group(1) is not None else lit.group(2)))
+                at = lit.start()
+            markup = "".join(markup)
             if len(markup) >= MIN_LITERAL and _MARKUP_IN_LITERAL.search(markup):
                 pieces.append((base + code.count("\n", 0, m.start()), markup))
         if not pieces:
@@ -149,7 +157,7 @@ def _inline_scripts(root) -> None:
                 if isinstance(part, str):
                     part = _text_element(part)
                 for el in part.iter():
-                    el.sourceline = line  # the literal's line: its \n escapes are no lines of the file
+                    el.sourceline = line + (el.sourceline or 1) - 1
                 holder.append(part)
         holder.sourceline = base
         holder.tail = script.tail
@@ -236,6 +244,8 @@ class _Builder:
     def block(self, el) -> None:
         """The text of an element and its children."""
         tag = _tag(el)
+        if tag is None:  # a comment (Word's conditional ones too) or a processing instruction
+            return
         if tag == "table":
             self.flush()
             self.table(el)
@@ -311,6 +321,8 @@ def _cell_text(cell) -> tuple[str, int | None]:
 
     def walk(el):
         tag = _tag(el)
+        if tag is None:
+            return
         if tag in BLOCKS:
             pieces.append(" ")
         add(el.text, el.sourceline)
