@@ -4,7 +4,10 @@ made (hand-written, a CMS template, Word, a JavaScript string), each piece with 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from pipelines.document import Origin, place_spans
 from pipelines.readers.html import READER, decode_page
 from pipelines.report import parse_report
 from pipelines.text import Unreadable
@@ -145,3 +148,26 @@ def test_real_pages_give_the_cells_their_flattened_text_gives(year):
     from_page, from_flat = _values(page), _values(flat)
     assert len(from_flat) > 100 and from_page.items() >= from_flat.items()
     assert len(from_page) == 200
+
+
+def _place_naively(rows):
+    """The rule of pandas.io.html, position by position: each cell at the first column its row leaves
+    free of the cells spanning down from above."""
+    taken, out = set(), []
+    for r, row in enumerate(rows):
+        col = 0
+        for text, rowspan, colspan, _ in row:
+            while (r, col) in taken:
+                col += 1
+            out.append((text, r, col, max(1, rowspan), max(1, colspan)))
+            taken |= {(r + dr, col + dc) for dr in range(max(1, rowspan)) for dc in range(max(1, colspan))}
+            col += max(1, colspan)
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 3)), max_size=6), max_size=8))
+def test_spans_are_placed_as_pandas_places_them(shape):
+    rows = [[(f"{r}.{c}", rowspan, colspan, Origin()) for c, (rowspan, colspan) in enumerate(row)]
+            for r, row in enumerate(shape)]
+    assert [(c.text, c.row, c.col, c.rowspan, c.colspan) for c in place_spans(rows)] == _place_naively(rows)

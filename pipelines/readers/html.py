@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import re
 
-import lxml.html
 from lxml import etree
 
 from ..document import DocLine, Document, Origin, Table, place_spans
@@ -97,21 +96,39 @@ class HtmlReader:
         decoded = decode_page(data)
         text = decoded.text
         try:
-            root = lxml.html.document_fromstring(text)
-        except (etree.ParserError, ValueError) as e:
+            # Plain etree elements, not lxml.html's: the same tree, without a Python class looked up
+            # for every element the walk touches.
+            root = etree.fromstring(text, _PARSER)
+        except (etree.ParserError, etree.XMLSyntaxError, ValueError) as e:
             raise Unreadable(f"not an HTML page lxml can parse: {e}") from None
+        if root is None:
+            raise Unreadable("not an HTML page: no elements")
         title = _title(root)
         _inline_scripts(root)
-        _drop_furniture(root)
         builder = _Builder(Document(self.name, title=title, encoding=decoded.encoding))
         builder.block(root)
         builder.flush()
         return builder.document
 
 
+_PARSER = etree.HTMLParser(remove_blank_text=False, no_network=True, huge_tree=True)
+
+
+def _parse_fragment(markup: str) -> list:
+    """The elements of a piece of markup (text before the first element as a <span>)."""
+    root = etree.fromstring(f"<html><body><div>{markup}</div></body></html>", _PARSER)
+    holder = root.find("body/div")
+    parts = list(holder)
+    if holder.text and holder.text.strip():
+        lead = etree.Element("span")
+        lead.text, lead.sourceline = holder.text, holder.sourceline
+        parts.insert(0, lead)
+    return parts
+
+
 def _title(root) -> str | None:
     found = root.find(".//title")
-    text = _squeeze(found.text_content()) if found is not None else ""
+    text = _squeeze("".join(found.itertext())) if found is not None else ""
     return text or None
 
 
@@ -122,10 +139,10 @@ def _squeeze(text: str) -> str:
 
 
 def _tag(el) -> str | None:
-    """The element's lower-case local name (Word's ``o:p`` is ``o:p``); None for a comment or a
-    processing instruction."""
+    """The element's name as the HTML parser gives it (lower case; Word's ``o:p`` is ``o:p``); None for
+    a comment or a processing instruction."""
     tag = el.tag
-    return tag.lower() if isinstance(tag, str) else None
+    return tag if isinstance(tag, str) else None
 
 
 # --- the page's parts that are not report text ---------------------------------------------------------
@@ -151,23 +168,15 @@ def _inline_scripts(root) -> None:
                 pieces.append((base + code.count("\n", 0, m.start()), markup))
         if not pieces:
             continue
-        holder = lxml.html.Element("div")
+        holder = etree.Element("div")
         for line, markup in pieces:
-            for part in lxml.html.fragments_fromstring(markup):
-                if isinstance(part, str):
-                    part = _text_element(part)
+            for part in _parse_fragment(markup):
                 for el in part.iter():
                     el.sourceline = line + (el.sourceline or 1) - 1
                 holder.append(part)
         holder.sourceline = base
         holder.tail = script.tail
         script.getparent().replace(script, holder)
-
-
-def _text_element(text: str):
-    el = lxml.html.Element("span")
-    el.text = text
-    return el
 
 
 def _unescape_js(body: str) -> str:
@@ -182,21 +191,16 @@ def _unescape_js(body: str) -> str:
     return _JS_ESCAPE.sub(one, body)
 
 
-def _drop_furniture(root) -> None:
-    doomed = []
-    for el in root.iter():
-        tag = _tag(el)
-        if tag is None:
-            continue
-        if tag in _FURNITURE_TAGS or (tag == "header" and _outside_article(el)):
-            doomed.append(el)
-        elif tag not in ("html", "body") and FURNITURE.search(f"{el.get('id', '')} {el.get('class', '')}"):
-            doomed.append(el)
-    for el in doomed:
-        parent = el.getparent()
-        if parent is not None:
-            # The text after the element belongs to its parent, not to the furniture.
-            el.drop_tree()
+def _is_furniture(el, tag: str) -> bool:
+    """Site navigation, a header outside the article, a footer or a side bar (see the module's note).
+    Asked of the elements the walk enters, so the cells of a data table are never asked."""
+    if tag in _FURNITURE_TAGS:
+        return True
+    if tag == "header":
+        return _outside_article(el)
+    named = el.get("class") or el.get("id")
+    return named is not None and tag not in ("html", "body") and bool(
+        FURNITURE.search(f"{el.get('id', '')} {el.get('class', '')}"))
 
 
 def _outside_article(el) -> bool:
@@ -207,8 +211,8 @@ def _outside_article(el) -> bool:
 
 def _text_line(text: str, line: int | None) -> int | None:
     """The line a piece of text starts on: after the newlines that lead it."""
-    if line is None:
-        return None
+    if line is None or not text[:1].isspace():
+        return line
     return line + text[:len(text) - len(text.lstrip())].count("\n")
 
 
@@ -228,11 +232,16 @@ class _Builder:
         self.pieces: list[str] = []
         self.line: int | None = None  # where the line being gathered starts
 
-    def add(self, text: str | None, line: int | None) -> None:
-        if not text:
-            return
-        if self.line is None and text.strip():
+    def add(self, text: str, line: int | None) -> None:
+        if self.line is None and not text.isspace():
             self.line = _text_line(text, line)
+        self.pieces.append(text)
+
+    def add_tail(self, el) -> None:
+        """The text after an element; its line is worked out only when it starts a line."""
+        text = el.tail
+        if self.line is None and not text.isspace():
+            self.line = _tail_line(el)
         self.pieces.append(text)
 
     def flush(self) -> None:
@@ -244,7 +253,7 @@ class _Builder:
     def block(self, el) -> None:
         """The text of an element and its children."""
         tag = _tag(el)
-        if tag is None:  # a comment (Word's conditional ones too) or a processing instruction
+        if tag is None or _is_furniture(el, tag):  # a comment (Word's conditional ones too), furniture
             return
         if tag == "table":
             self.flush()
@@ -254,62 +263,80 @@ class _Builder:
         is_block = tag in BLOCKS
         if is_block:
             self.flush()
-        self.add(el.text, el.sourceline)
+        if el.text:
+            self.add(el.text, el.sourceline)
         for child in el:
-            if _tag(child) not in _SKIPPED:
+            if child.tag not in _SKIPPED:
                 self.block(child)
-            self.add(child.tail, _tail_line(child))
+            if child.tail:
+                self.add_tail(child)
         if is_block:
             self.flush()
 
     def table(self, el) -> None:
         rows = _rows(el)
-        if _is_layout(rows):
+        if _is_layout(el, rows):
             for tr in rows:
                 for cell in _cells(tr):
                     self.block(cell)
             return
         index = len(self.document.tables)
-        written = [[(*_cell_text(cell), *_spans(cell, len(rows) - r)) for cell in _cells(tr)]
-                   for r, tr in enumerate(rows)]
-        placed = place_spans([[(text, rowspan, colspan, Origin(line=line)) for text, line, rowspan, colspan in row]
-                              for row in written])
-        for cell in placed:
-            cell.origin = Origin(line=cell.origin.line, table=index + 1, row=cell.row + 1, col=cell.col + 1)
+        lines: list[int | None] = []  # each cell's line, in the order place_spans keeps
+        written = []
+        for r, tr in enumerate(rows):
+            row = []
+            for cell in _cells(tr):
+                text, line = _cell_text(cell)
+                lines.append(line)
+                row.append((text, *_spans(cell, len(rows) - r), _UNPLACED))
+            written.append(row)
+        placed = place_spans(written)
+        # An origin is made once a cell, when its place is known (origins are frozen).
+        for cell, line in zip(placed, lines):
+            cell.origin = Origin(line, None, index + 1, cell.row + 1, cell.col + 1)
         table = Table(placed)
         self.document.tables.append(table)
-        for r, cells in enumerate(table.written_rows()):
+        by_row: list[list] = [[] for _ in range(table.n_rows)]
+        for cell in placed:  # as written, row by row, left to right: the order of Table.written_rows
+            by_row[cell.row].append(cell)
+        for r, cells in enumerate(by_row):
             line = next((c.origin.line for c in cells), rows[r].sourceline if r < len(rows) else None)
             self.document.lines.append(DocLine("\t".join(c.text for c in cells), Origin(line=line, table=index + 1,
                                                                                        row=r + 1), index, r))
+
+
+_UNPLACED = Origin()
 
 
 def _rows(table) -> list:
     """The table's own rows (not those of tables inside its cells), in order."""
     rows = []
     for child in table:
-        tag = _tag(child)
+        tag = child.tag
         if tag == "tr":
             rows.append(child)
         elif tag in ("thead", "tbody", "tfoot"):
-            rows.extend(c for c in child if _tag(c) == "tr")
+            rows.extend(c for c in child if c.tag == "tr")
     return rows
 
 
 def _cells(tr) -> list:
-    return [c for c in tr if _tag(c) in ("td", "th")]
+    return [c for c in tr if c.tag in ("td", "th")]
 
 
-def _is_layout(rows: list) -> bool:
-    """A table laid out around content, not a grid of data: its cells hold tables, or no row of it
-    has two cells."""
+def _is_layout(table, rows: list) -> bool:
+    """A table laid out around content, not a grid of data: it holds tables (in its cells: the parser
+    puts them nowhere else), or no row of it has two cells."""
     if all(len(_cells(tr)) <= 1 for tr in rows):
         return True
-    return any(cell.find(".//table") is not None for tr in rows for cell in _cells(tr))
+    return next(table.iterdescendants("table"), None) is not None
 
 
 def _cell_text(cell) -> tuple[str, int | None]:
     """A cell's text (blocks and <br> inside it as spaces) and the line it starts on."""
+    if len(cell) == 0:  # text alone, as most cells are
+        text = cell.text or ""
+        return _squeeze(text), _text_line(text, cell.sourceline) if text.strip() else cell.sourceline
     pieces: list[str] = []
     first: list[int | None] = []
 
@@ -327,9 +354,13 @@ def _cell_text(cell) -> tuple[str, int | None]:
             pieces.append(" ")
         add(el.text, el.sourceline)
         for child in el:
-            if _tag(child) not in _SKIPPED:
+            if child.tag not in _SKIPPED:
                 walk(child)
-            add(child.tail, _tail_line(child))
+            tail = child.tail
+            if tail:
+                if not first and not tail.isspace():
+                    first.append(_tail_line(child))
+                pieces.append(tail)
         if tag in BLOCKS:
             pieces.append(" ")
 
@@ -342,8 +373,9 @@ _LEADING_DIGITS = re.compile(r"\s*(\d+)")
 
 def _spans(cell, rows_left: int) -> tuple[int, int]:
     """(rowspan, colspan), each at least 1 and at most what the table can hold."""
-    return (min(_span(cell.get("rowspan")), MAX_ROWSPAN, max(1, rows_left)),
-            min(_span(cell.get("colspan")), MAX_COLSPAN))
+    rowspan, colspan = cell.get("rowspan"), cell.get("colspan")
+    return (1 if rowspan is None else min(_span(rowspan), MAX_ROWSPAN, max(1, rows_left)),
+            1 if colspan is None else min(_span(colspan), MAX_COLSPAN))
 
 
 def _span(value: str | None) -> int:
