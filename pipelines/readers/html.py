@@ -105,6 +105,7 @@ class HtmlReader:
             raise Unreadable("not an HTML page: no elements")
         title = _title(root)
         _inline_scripts(root)
+        _prepare(root)
         builder = _Builder(Document(self.name, title=title, encoding=decoded.encoding))
         builder.block(root)
         builder.flush()
@@ -189,6 +190,18 @@ def _unescape_js(body: str) -> str:
             return chr(int(esc[1:], 16))
         return _JS_SIMPLE.get(esc, esc)
     return _JS_ESCAPE.sub(one, body)
+
+
+def _prepare(root) -> None:
+    """Make the text lxml gathers read as a person reads it: a space around every block (a cell's
+    paragraphs and <br> are words apart), nothing of the elements that are no text."""
+    for el in root.iter(*BLOCKS):
+        el.text = " " + el.text if el.text else " "
+        el.tail = " " + el.tail if el.tail else " "
+    for el in root.iter(*_SKIPPED):
+        el.text = None
+        for child in list(el):
+            el.remove(child)
 
 
 def _is_furniture(el, tag: str) -> bool:
@@ -337,35 +350,27 @@ def _cell_text(cell) -> tuple[str, int | None]:
     if len(cell) == 0:  # text alone, as most cells are
         text = cell.text or ""
         return _squeeze(text), _text_line(text, cell.sourceline) if text.strip() else cell.sourceline
-    pieces: list[str] = []
-    first: list[int | None] = []
+    # Word writes a paragraph and several runs into every cell: the text is gathered by lxml in one
+    # call (the blocks in it were spaced and the scripts emptied by _prepare) instead of walking the
+    # runs one by one in Python.
+    text = _squeeze(etree.tostring(cell, method="text", encoding=str, with_tail=False))
+    return text, _first_line(cell) if text else cell.sourceline
 
-    def add(text, line):
-        if text:
-            if not first and text.strip():
-                first.append(_text_line(text, line))
-            pieces.append(text)
 
-    def walk(el):
-        tag = _tag(el)
-        if tag is None:
-            return
-        if tag in BLOCKS:
-            pieces.append(" ")
-        add(el.text, el.sourceline)
-        for child in el:
-            if child.tag not in _SKIPPED:
-                walk(child)
-            tail = child.tail
-            if tail:
-                if not first and not tail.isspace():
-                    first.append(_tail_line(child))
-                pieces.append(tail)
-        if tag in BLOCKS:
-            pieces.append(" ")
-
-    walk(cell)
-    return _squeeze("".join(pieces)), first[0] if first else cell.sourceline
+def _first_line(el) -> int | None:
+    """The line of the first text in an element that is not blank, in document order."""
+    text = el.text
+    if text and not text.isspace():
+        return _text_line(text, el.sourceline)
+    for child in el:
+        if isinstance(child.tag, str):
+            line = _first_line(child)
+            if line is not None:
+                return line
+        tail = child.tail
+        if tail and not tail.isspace():
+            return _tail_line(child)
+    return None
 
 
 _LEADING_DIGITS = re.compile(r"\s*(\d+)")
