@@ -21,7 +21,7 @@ from .document import Document
 from .encodings import ENCODINGS, detect
 from .interpret import interpret
 from .model import PARSED, PARTIAL, UNREADABLE, UNSUPPORTED, Finding, Report
-from .readers import READERS
+from .readers import READERS, Reader
 from .sections import TABLE_SECTIONS, find_sections
 from .text import Unreadable
 
@@ -72,7 +72,7 @@ def parse_report(data: bytes, source_file: str) -> Report:
         report.status, report.status_reason = UNREADABLE, f"file over the size limit ({len(data)} > {MAX_BYTES} bytes)"
         return report
     kind, note = kinds.of_file(source_file, data)
-    reader = READERS.get(kind.name) if kind else None
+    reader = reader_of(kind)
     if reader is None:
         report.status, report.status_reason = UNSUPPORTED, _noted(note, kinds.unsupported_reason(
             kind, source_file, _readable()))
@@ -92,6 +92,17 @@ def parse_report(data: bytes, source_file: str) -> Report:
     if note:
         report.status_reason = _noted(note, report.status_reason)
     return report
+
+
+def reader_of(kind: kinds.Kind | None) -> Reader | None:
+    """The installed reader of a kind of file; None for a kind no reader reads."""
+    return READERS.get(kind.name) if kind else None
+
+
+def read_document(data: bytes, source_file: str) -> Document | None:
+    """The document a file's reader makes of its bytes, as the parse reads it; None for a kind no
+    reader reads. Raises Unreadable (or, for a reader's bug, anything) as the reader does."""
+    return reader.read(data) if (reader := reader_of(kinds.of_file(source_file, data)[0])) else None
 
 
 def _noted(note: str | None, reason: str | None) -> str | None:

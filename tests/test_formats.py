@@ -124,3 +124,37 @@ def test_a_folder_of_every_kind_gives_one_row_a_file(tmp_path):
         # Read by their reader where one is installed (and then unreadable: these are no documents).
         kind = kinds.by_name(name).name
         assert status[name] == ("unreadable" if kind in READERS else "unsupported_format")
+
+
+def test_a_run_over_every_kind_publishes_one_row_a_file(tmp_path, capsys):
+    from assets.cli import main
+    from pipelines.warehouse import query
+
+    raw = tmp_path / "raw"
+    sample = (SAMPLES_DIR / SAMPLE).read_bytes()
+    page = ("<html><head><meta charset='gbk'><title>赣州经开区党政办公室2020年政府信息公开工作年度报告</title></head><body>"
+            "<div class='nav'>首页</div><pre>").encode("gbk") + sample.decode("utf-8").encode("gbk") + b"</pre></body></html>"
+    files = {"a/report.txt": sample, "b/page.htm": page, "c/old.doc": OLE, "c/all.zip": _zip("a.txt"),
+             "c/scan.png": b"\x89PNG\r\n\x1a\n" + bytes(64), "c/~$old.doc": b"lock", ".DS_Store": b"\x00"}
+    for name, data in files.items():
+        (raw / name).parent.mkdir(parents=True, exist_ok=True)
+        (raw / name).write_bytes(data)
+    warehouse = tmp_path / "w.duckdb"
+    assert main(["run", "--raw-dir", str(raw), "--warehouse", str(warehouse), "--ephemeral"]) == 0
+    reports = query(warehouse, "SELECT source_file, status, status_reason, year, agency FROM reports ORDER BY 1")
+    assert reports["source_file"].to_list() == ["a/report.txt", "b/page.htm", "c/all.zip", "c/old.doc", "c/scan.png"]
+    rows = {r["source_file"]: r for r in reports.iter_rows(named=True)}
+    # The page is read from its text (its year and agency as the text file's), and filed under its year.
+    assert rows["b/page.htm"]["status"] == "parsed" and rows["b/page.htm"]["year"] == rows["a/report.txt"]["year"]
+    assert rows["b/page.htm"]["agency"] == rows["a/report.txt"]["agency"]
+    assert {rows[n]["status"] for n in ("c/all.zip", "c/old.doc", "c/scan.png")} == {"unsupported_format"}
+    assert "unpack it into the raw folder" in rows["c/all.zip"]["status_reason"]
+
+
+def test_a_files_year_is_read_as_the_parse_reads_it():
+    from pipelines.parse_all import year_of
+
+    page = "<html><head><title>某局2021年政府信息公开工作年度报告</title></head><body><p>正文</p></body></html>"
+    assert year_of(page.encode(), "raw/page.html") == parse_report(page.encode(), "page.html").year == 2021
+    assert year_of(_zip("a.txt"), "raw/all.zip") is None and year_of(OLE, "raw/old.doc") is None
+    assert year_of(b"", "raw/empty.html") is None
