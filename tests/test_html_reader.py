@@ -171,3 +171,12 @@ def test_spans_are_placed_as_pandas_places_them(shape):
     rows = [[(f"{r}.{c}", rowspan, colspan, Origin()) for c, (rowspan, colspan) in enumerate(row)]
             for r, row in enumerate(shape)]
     assert [(c.text, c.row, c.col, c.rowspan, c.colspan) for c in place_spans(rows)] == _place_naively(rows)
+
+
+def test_an_xhtml_page_with_an_xml_declaration_is_read_in_its_encoding():
+    page = ('<?xml version="1.0" encoding="gb2312"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
+            '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n<html xmlns="http://www.w3.org/1999/xhtml">'
+            "<body>\n<p>政府信息公开</p><table><tr><td>规章</td><td>1</td></tr></table></body></html>")
+    doc = READER.read(page.encode("gbk"))
+    assert doc.encoding == "gb18030"
+    assert [(line.text, line.origin.line) for line in doc.lines] == [("政府信息公开", 4), ("规章\t1", 4)]

@@ -37,7 +37,10 @@ from ..document import DocLine, Document, Origin, Table, place_spans
 from ..text import Decoded, Unreadable, _checked, decode
 
 SNIFF = 4096  # bytes in which a page declares its charset
-_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([-\w.:]+)|<\?xml[^>]*?encoding\s*=\s*["']([-\w.:]+)""",
+                           re.I)
+# An XHTML page's XML declaration: lxml refuses a decoded text that still declares an encoding.
+_XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>")
 # Names pages declare for what Python reads as GB18030 (a superset of each).
 _GB = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "gb_2312-80", "csgb2312", "euc-cn"}
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
@@ -78,7 +81,7 @@ def decode_page(data: bytes) -> Decoded:
     except UnicodeDecodeError:
         pass
     m = _META_CHARSET.search(data[:SNIFF])
-    declared = m.group(1).decode("ascii").lower() if m else None
+    declared = (m.group(1) or m.group(2)).decode("ascii").lower() if m else None
     if declared:
         codec = "gb18030" if declared in _GB else declared
         try:
@@ -94,7 +97,7 @@ class HtmlReader:
 
     def read(self, data: bytes) -> Document:
         decoded = decode_page(data)
-        text = decoded.text
+        text = _XML_DECLARATION.sub("", decoded.text, count=1)
         try:
             # Plain etree elements, not lxml.html's: the same tree, without a Python class looked up
             # for every element the walk touches.
