@@ -180,3 +180,31 @@ def test_an_xhtml_page_with_an_xml_declaration_is_read_in_its_encoding():
     doc = READER.read(page.encode("gbk"))
     assert doc.encoding == "gb18030"
     assert [(line.text, line.origin.line) for line in doc.lines] == [("政府信息公开", 4), ("规章\t1", 4)]
+
+
+_PIECES = ["<table>", "</table>", "<tr>", "</tr>", "<td>", "</td>", "<th colspan=2>", "<td rowspan='3'>",
+           "<td rowspan=0 colspan=-1>", "<br>", "<p>", "</p>", "<div class='nav'>", "<div id=zoom>", "</div>",
+           "<span>", "</span>", "<o:p></o:p>", "<![if !supportLists]>", "<![endif]>", "<!--[if gte mso 9]><xml>",
+           "</xml><![endif]-->", "<!-- c -->", "<script>var c = \"<p>x<\\/p>\\u4e00\";</script>",
+           "<script>var s = '", "<style>p{}</style>", "<title>t</title>", "<header>", "</header>", "<nav>",
+           "二、主动公开政府信息情况", "规章", "12", "&nbsp;", "&amp;", "&#x4e00;", "\n", "\t", "<", ">", "\\\"", "<thead>",
+           "<tbody>", "<caption>c</caption>", "<?xml version='1.0'?>", "\x00", "\ufeff"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=60))
+def test_any_markup_gives_a_document_or_a_reason(pieces):
+    data = "".join(pieces).encode("utf-8")
+    try:
+        doc = READER.read(data)
+    except Unreadable as e:
+        assert str(e)
+        return
+    for line in doc.lines:
+        assert line.text == line.text.strip() and "\n" not in line.text
+        assert line.origin.line is None or line.origin.line >= 1
+    for table in doc.tables:
+        assert all(c.origin.table == doc.tables.index(table) + 1 for c in table.cells)
+        assert all(0 <= c.row < table.n_rows and 0 <= c.col < table.n_cols for c in table.cells)
+    report = parse_report(data, "page.html")
+    assert not (report.status_reason or "").startswith("parser error"), report.status_reason
