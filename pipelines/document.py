@@ -119,6 +119,9 @@ class Document:
     tables: list[Table] = field(default_factory=list)
     title: str | None = None  # the <title>, the DOCX or PDF title property, where the file has one
     encoding: str | None = None  # the text encoding, for formats decoded from bytes (reports.text_encoding)
+    # The format the tables were written in, where it is not the document's own (HTML tables inside a
+    # Markdown file): the grids are recorded as f"{grid_format or format}_tables".
+    grid_format: str | None = None
 
     @cached_property
     def text(self) -> str:

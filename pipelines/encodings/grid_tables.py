@@ -7,8 +7,8 @@ many columns it covers (RawCell.span), so the interpreter can place the cells ar
 Text between the tables is kept as rows marked outside the table. Each cell keeps the document line
 of its row and its own origin (table, row, column).
 
-The encoding is recorded by the format that gave the grid: ``html_tables``, ``docx_tables``,
-``pdf_tables``.
+The encoding is recorded by the format that gave the grid: ``html_tables`` (also for HTML tables
+inside a text or Markdown file), ``docx_tables``, ``pdf_tables``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ class GridTables:
 
     def for_document(self, document: Document | None) -> GridTables:
         """The encoding as recorded for this document's format."""
-        return GridTables(document.format) if document is not None else self
+        return GridTables(document.grid_format or document.format) if document is not None else self
 
     def score(self, lines: list[Line], document: Document | None = None) -> float:
         # A grid is the reader's own finding, not a guess from the text: no other encoding explains a

@@ -13,7 +13,8 @@ What is read, and why:
   scripts, styles and forms are not text.
 - **Site furniture.** Navigation, headers, footers and side bars are not report text: ``<nav>``,
   ``<footer>``, ``<aside>``, a ``<header>`` outside the article, and any element whose id or class
-  names one (nav, menu, breadcrumb, footer, sidebar, share, copyright; see FURNITURE) are dropped.
+  names one (nav, menu, breadcrumb, footer, sidebar, share, copyright, position, location: a word of
+  it, see FURNITURE) are skipped with all they hold. Inside a data table nothing is skipped.
 - **Tables.** A table whose cells hold tables, or whose rows hold one cell at most, is layout: its
   cells are read as blocks and the tables inside them as tables. Any other table is a grid: its
   cells as written (text, rowspan, colspan) are placed by pipelines.document.place_spans; ``<br>``
@@ -21,8 +22,9 @@ What is read, and why:
   tabs.
 - **Pages held in JavaScript.** A CMS page may carry the report as a string literal in a script
   (``var content = "<p style=\\"…\\">…"``, then ``document.write``): a literal holding markup is
-  unescaped (``\\"``, ``\\n``, ``\\uXXXX``, …) and read in the script's place; its pieces are on the
-  line where the literal starts.
+  unescaped (``\\"``, ``\\n``, ``\\uXXXX``, …; literals joined by ``+`` as one) and read in the
+  script's place, each piece on the line of the file its literal stands on. A script whose literals
+  hold less than MIN_LITERAL characters of markup is no content.
 - **Provenance.** Every line and cell has the line of the decoded file where its text starts; a grid
   cell also its table, row and column (1-based, in document order).
 """
@@ -128,6 +130,43 @@ def _parse_fragment(markup: str) -> list:
         lead.text, lead.sourceline = holder.text, holder.sourceline
         parts.insert(0, lead)
     return parts
+
+
+_TABLE_BLOCK = re.compile(r"<table\b.*?</table\s*>", re.I | re.S)
+
+
+def has_tables(text: str) -> bool:
+    """Whether a text holds HTML tables (converters write Markdown tables with merged cells so)."""
+    return "<t" in text and _TABLE_BLOCK.search(text) is not None
+
+
+def text_with_tables(text: str, document: Document) -> None:
+    """The lines of a text that holds HTML tables, into `document`: its lines as they are (numbered as
+    the text's), each table read as this reader reads a page's, its rows standing where it stands."""
+    builder = _Builder(document)
+    at = 0
+    for m in _TABLE_BLOCK.finditer(text):
+        _text_lines(document, text, at, m.start())
+        first = text.count("\n", 0, m.start()) + 1
+        root = etree.fromstring(f"<html><body>{m.group(0)}</body></html>", _PARSER)
+        for el in root.iter():
+            el.sourceline = first + (el.sourceline or 1) - 1
+        _prepare(root)
+        builder.block(root.find("body"))
+        builder.flush()
+        at = m.end()
+    _text_lines(document, text, at, len(text))
+    document.grid_format = "html"
+
+
+def _text_lines(document: Document, text: str, begin: int, end: int) -> None:
+    """The lines of text[begin:end] as they are, blank ones too, each with its line number."""
+    first = text.count("\n", 0, begin) + 1
+    pieces = text[begin:end].split("\n")
+    for n, piece in enumerate(pieces):
+        if (n == 0 and begin > 0 or n == len(pieces) - 1 and end < len(text)) and not piece.strip():
+            continue  # the rest of a table's own line: nothing of the text
+        document.lines.append(DocLine(piece, Origin(line=first + n)))
 
 
 def _title(root) -> str | None:
