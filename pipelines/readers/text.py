@@ -22,8 +22,20 @@ class TextReader:
             document = Document(self.name, encoding=decoded.encoding)
             text_with_tables(decoded.text, document)
             return document
-        lines = [DocLine(text, Origin(line=n)) for n, text in enumerate(decoded.lines, 1)]
-        return Document(self.name, lines, encoding=decoded.encoding)
+        texts = decoded.lines
+        return Document(self.name, list(map(DocLine, texts, line_origins(len(texts)))), encoding=decoded.encoding)
+
+
+# Origins are frozen, and a report's lines are numbered 1, 2, 3, … as every other report's: the origins
+# of line numbers are made once and shared (a text report has hundreds of lines, a run 10⁵ reports).
+_LINE_ORIGINS: list[Origin] = []
+
+
+def line_origins(n: int) -> list[Origin]:
+    """Origin(line=1) … Origin(line=n)."""
+    if len(_LINE_ORIGINS) < n:
+        _LINE_ORIGINS.extend(Origin(line=k) for k in range(len(_LINE_ORIGINS) + 1, n + 1))
+    return _LINE_ORIGINS[:n]
 
 
 READER = TextReader()
