@@ -41,6 +41,7 @@ _add(".doc .dot", "doc", "Word 97–2003 document ({suffix})", _SAVE_AS)
 _add(".wps .wpt", "wps", "WPS Writer document ({suffix})", _SAVE_AS)
 _add(".rtf", "rtf", "RTF document (.rtf)", _SAVE_AS)
 _add(".odt", "odt", "OpenDocument text (.odt)", _SAVE_AS)
+_add(".mht .mhtml", "mht", "web archive ({suffix})", "save the page as a web page (.html, HTML only)")
 _add(".ofd", "ofd", "OFD document (.ofd)", "export it as PDF (e.g. with the OFD reader that opened it)")
 _add(".et .ett .xls .xlsx .xlsm .ods .csv", "spreadsheet", "spreadsheet ({suffix})",
      "an annual report is read from the report itself: put its .docx, PDF or web page in the raw folder")

@@ -38,6 +38,7 @@ UNSUPPORTED = {
     "slides.ppt": (OLE, "presentation (.ppt)"),
     "report.ofd": (_zip("OFD.xml"), "OFD document (.ofd): export it as PDF"),
     "report.rtf": (b"{\\rtf1 ...}", "RTF document (.rtf): save it as .docx"),
+    "page.mht": (b"MIME-Version: 1.0\r\nContent-Type: multipart/related", "web archive (.mht): save the page as"),
     "scan.png": (b"\x89PNG\r\n\x1a\n" + bytes(64), "image (.png)"),
     "scan.jpg": (b"\xff\xd8\xff\xe0" + bytes(64), "OCR is not part of gongkai"),
     "reports.zip": (_zip("a.txt"), "archive (.zip): unpack it into the raw folder"),
