@@ -27,7 +27,8 @@ _TITLE_AGENCY_FIRST = re.compile(
 _TITLE_YEAR_FIRST = re.compile(r"(?P<year>(?:19|20)\d{2})年(?:度)?(?P<agency>[^。，,；;：:、\s]{2,40}?)" + _REPORT)
 _YEAR_ONLY = re.compile(r"(?P<year>(?:19|20)\d{2})年(?:度)?" + _REPORT)
 # Words of a web page's breadcrumb, which can stand before a title on the same line.
-_BREADCRUMB = re.compile(r".*(?:当前位置|首页|政府信息公开年报|信息公开年报|年报专栏)")
+# And the labels of a page's information table before the title's cell (索引号 … 名称 | 标题).
+_BREADCRUMB = re.compile(r".*(?:当前位置|首页|政府信息公开年报|信息公开年报|年报专栏|标题|名称|题目)")
 _AGENCY_PREFIX = re.compile(r"^(?:附件\d*|关于|《)+")
 _NOT_AGENCY = re.compile(r"政府信息|公开|关于|通知|工作|情况|报告|要点|事项")
 HEAD_CHARS = 300  # a title is within the first characters of a text
@@ -48,7 +49,7 @@ SIGNATURE_LINES = 8  # the closing agency and date are within the last lines
 INLINE_TAIL = 160  # text flattened from a web page ends "… 平潭综合实验区管委会办公室 2014年12月10日 附件下载"
 TRAILER = 12  # characters a closing date may be followed by on its line (附件下载)
 HEAD_DATE_LINES = 12  # a page prints its publication date within the first lines, under the title
-_LABELLED_DATE = re.compile(r"(?:发布|发文|成文|印发)?(?:时间|日期)\s*[:：]\s*(?P<date>(?:19|20)\d{2}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2})")
+_LABELLED_DATE = re.compile(r"(?:发布|发文|成文|印发)?(?:时间|日期)\s*[:：]?\s*(?P<date>(?:19|20)\d{2}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2})")
 # What a name never holds: tags, and the characters of markup and Markdown (headings, emphasis, cells).
 _TAG = re.compile(r"<[^<>]*>")
 _MARKUP_CHARS = re.compile(r"[<>#|*{}`]")

@@ -54,3 +54,11 @@ def test_a_page_prints_its_date_under_the_title():
         page = parse_report((FIXTURES / "real_world" / f"{real}_page.html").read_bytes(), f"{real}_page.html")
         flat = parse_report((FIXTURES / "real_world" / f"{real}_flattened.txt").read_bytes(), f"{real}_flattened.txt")
         assert page.published == flat.published is not None
+
+
+def test_a_pages_information_table_gives_no_label_to_the_agency():
+    page = ("<html><body><table class='info'><tr><td>索引号</td><td>FJ001-2022-001</td><td>发布机构</td>"
+            "<td>平潭综合实验区管委会</td></tr><tr><td>名称</td><td colspan=3>平潭综合实验区2021年度政府信息公开工作年度报告"
+            "</td></tr><tr><td>发布日期</td><td>2022-02-08</td><td>文号</td><td></td></tr></table><p>正文</p></body></html>")
+    report = parse_report(page.encode(), "page.html")
+    assert (report.agency, report.year, report.published) == ("平潭综合实验区", 2021, "2022-02-08")
