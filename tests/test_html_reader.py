@@ -208,3 +208,10 @@ def test_any_markup_gives_a_document_or_a_reason(pieces):
         assert all(0 <= c.row < table.n_rows and 0 <= c.col < table.n_cols for c in table.cells)
     report = parse_report(data, "page.html")
     assert not (report.status_reason or "").startswith("parser error"), report.status_reason
+
+
+def test_what_a_browser_hides_is_not_read():
+    page = ("<p>甲<span style='display: none'>隐藏</span>乙</p><div hidden>无</div>"
+            "<table><tr><td>规章<span style='mso-hide:all'>9</span></td><td>1</td></tr>"
+            "<tr style='visibility:hidden'><td>旧</td><td>2</td></tr></table><p style='color:none-such'>丙</p>")
+    assert texts(page) == ["甲乙", "规章\t1", "丙"]

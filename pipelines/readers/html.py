@@ -11,6 +11,8 @@ What is read, and why:
   Word's ``<o:p>``) join without a space, so a label Word split over runs reads whole. Entities are
   decoded and ``&nbsp;`` is blank. Comments, Word's conditional comments (``<!--[if gte mso 9]>``),
   scripts, styles and forms are not text.
+- **Hidden text.** What a browser does not show (``display:none``, ``visibility:hidden``, Word's
+  ``mso-hide:all``, the ``hidden`` attribute) is not read.
 - **Site furniture.** Navigation, headers, footers and side bars are not report text: ``<nav>``,
   ``<footer>``, ``<aside>``, a ``<header>`` outside the article, and any element whose id or class
   names one (nav, menu, breadcrumb, footer, sidebar, share, copyright, position, location: a word of
@@ -234,9 +236,17 @@ def _unescape_js(body: str) -> str:
     return _JS_ESCAPE.sub(one, body)
 
 
+_MAYBE_HIDDEN = etree.XPath("//*[contains(@style, 'none') or contains(@style, 'hid') or @hidden]")
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all", re.I)
+
+
 def _prepare(root) -> None:
-    """Make the text lxml gathers read as a person reads it: a space around every block (a cell's
-    paragraphs and <br> are words apart), nothing of the elements that are no text."""
+    """Make the text lxml gathers read as a person reads it: nothing a browser hides (display:none,
+    visibility:hidden, Word's mso-hide:all, the hidden attribute), a space around every block (a
+    cell's paragraphs and <br> are words apart), nothing of the elements that are no text."""
+    for el in _MAYBE_HIDDEN(root):
+        if el.get("hidden") is not None or _HIDDEN.search(el.get("style") or ""):
+            _remove(el)
     for el in root.iter(*BLOCKS):
         el.text = " " + el.text if el.text else " "
         el.tail = " " + el.tail if el.tail else " "
@@ -244,6 +254,20 @@ def _prepare(root) -> None:
         el.text = None
         for child in list(el):
             el.remove(child)
+
+
+def _remove(el) -> None:
+    """Take an element and all it holds out of the tree; the text after it stays, with its parent."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
 
 
 def _is_furniture(el, tag: str) -> bool:
