@@ -112,7 +112,7 @@ class HtmlReader:
             raise Unreadable("not an HTML page: no elements")
         title = _title(root)
         _inline_scripts(root)
-        _prepare(root)
+        _prepare(root, text)
         builder = _Builder(Document(self.name, title=title, encoding=decoded.encoding))
         builder.block(root)
         builder.flush()
@@ -153,7 +153,7 @@ def text_with_tables(text: str, document: Document) -> None:
         root = etree.fromstring(f"<html><body>{m.group(0)}</body></html>", _PARSER)
         for el in root.iter():
             el.sourceline = first + (el.sourceline or 1) - 1
-        _prepare(root)
+        _prepare(root, m.group(0))
         builder.block(root.find("body"))
         builder.flush()
         at = m.end()
@@ -236,17 +236,22 @@ def _unescape_js(body: str) -> str:
     return _JS_ESCAPE.sub(one, body)
 
 
-_MAYBE_HIDDEN = etree.XPath("//*[contains(@style, 'none') or contains(@style, 'hid') or @hidden]")
+_MAYBE_HIDDEN = etree.XPath("//*[contains(@style, 'display') or contains(@style, 'visibility') "
+                             "or contains(@style, 'mso-hide') or @hidden]")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all", re.I)
+# Asked of the page's text first: asking every element of a Word page (a style on each run) costs more
+# than the rest of its reading.
+_HIDDEN_IN_TEXT = re.compile(_HIDDEN.pattern + r"|<[^<>]*\shidden[\s=>/]", re.I)
 
 
-def _prepare(root) -> None:
+def _prepare(root, text: str) -> None:
     """Make the text lxml gathers read as a person reads it: nothing a browser hides (display:none,
     visibility:hidden, Word's mso-hide:all, the hidden attribute), a space around every block (a
     cell's paragraphs and <br> are words apart), nothing of the elements that are no text."""
-    for el in _MAYBE_HIDDEN(root):
-        if el.get("hidden") is not None or _HIDDEN.search(el.get("style") or ""):
-            _remove(el)
+    if _HIDDEN_IN_TEXT.search(text):
+        for el in _MAYBE_HIDDEN(root):
+            if el.get("hidden") is not None or _HIDDEN.search(el.get("style") or ""):
+                _remove(el)
     for el in root.iter(*BLOCKS):
         el.text = " " + el.text if el.text else " "
         el.tail = " " + el.tail if el.tail else " "
