@@ -101,7 +101,10 @@ class HtmlReader:
 
     def read(self, data: bytes) -> Document:
         decoded = decode_page(data)
-        text = _XML_DECLARATION.sub("", decoded.text, count=1)
+        text = decoded.text
+        declaration = _XML_DECLARATION.match(text)  # match, not sub: sub would try every position
+        if declaration:
+            text = text[declaration.end():]
         try:
             # Plain etree elements, not lxml.html's: the same tree, without a Python class looked up
             # for every element the walk touches.
@@ -239,16 +242,17 @@ def _unescape_js(body: str) -> str:
 _MAYBE_HIDDEN = etree.XPath("//*[contains(@style, 'display') or contains(@style, 'visibility') "
                              "or contains(@style, 'mso-hide') or @hidden]")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all", re.I)
-# Asked of the page's text first: asking every element of a Word page (a style on each run) costs more
-# than the rest of its reading.
-_HIDDEN_IN_TEXT = re.compile(_HIDDEN.pattern + r"|<[^<>]*\shidden[\s=>/]", re.I)
+# Words asked of the page's text first (a substring search, far quicker than a regex over the page):
+# asking every element of a Word page (a style on each run) costs more than the rest of its reading.
+# (in lower case, as pages write them: each word costs a pass over the page).
+_HIDING_WORDS = ("display", "visibility", "mso-hide", "hidden")
 
 
 def _prepare(root, text: str) -> None:
     """Make the text lxml gathers read as a person reads it: nothing a browser hides (display:none,
     visibility:hidden, Word's mso-hide:all, the hidden attribute), a space around every block (a
     cell's paragraphs and <br> are words apart), nothing of the elements that are no text."""
-    if _HIDDEN_IN_TEXT.search(text):
+    if any(word in text for word in _HIDING_WORDS):
         for el in _MAYBE_HIDDEN(root):
             if el.get("hidden") is not None or _HIDDEN.search(el.get("style") or ""):
                 _remove(el)
