@@ -215,3 +215,5 @@ def test_what_a_browser_hides_is_not_read():
             "<table><tr><td>规章<span style='mso-hide:all'>9</span></td><td>1</td></tr>"
             "<tr style='visibility:hidden'><td>旧</td><td>2</td></tr></table><p style='color:none-such'>丙</p>")
     assert texts(page) == ["甲乙", "规章\t1", "丙"]
+    # A start tag over several lines, as Word writes its styles.
+    assert texts("<p>a<span\n  style='color:red;\n  display : none'\n>x</span>b</p>") == ["ab"]

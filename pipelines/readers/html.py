@@ -156,7 +156,7 @@ def text_with_tables(text: str, document: Document) -> None:
         root = etree.fromstring(f"<html><body>{m.group(0)}</body></html>", _PARSER)
         for el in root.iter():
             el.sourceline = first + (el.sourceline or 1) - 1
-        _prepare(root, m.group(0))
+        _prepare(root, m.group(0), first)
         builder.block(root.find("body"))
         builder.flush()
         at = m.end()
@@ -239,23 +239,46 @@ def _unescape_js(body: str) -> str:
     return _JS_ESCAPE.sub(one, body)
 
 
-_MAYBE_HIDDEN = etree.XPath("//*[contains(@style, 'display') or contains(@style, 'visibility') "
-                             "or contains(@style, 'mso-hide') or @hidden]")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all", re.I)
-# Words asked of the page's text first (a substring search, far quicker than a regex over the page):
-# asking every element of a Word page (a style on each run) costs more than the rest of its reading.
-# (in lower case, as pages write them: each word costs a pass over the page).
-_HIDING_WORDS = ("display", "visibility", "mso-hide", "hidden")
+_HIDDEN_ATTRIBUTE = re.compile(r"\shidden(?:[\s=/>]|$)", re.I)
+_TAG_NAME = re.compile(r"<([A-Za-z][\w:.-]*)")
+# The words of hiding (display:none; visibility:hidden, mso-hide and hidden all hold "hid"), found in
+# the page's text by substring search, in lower case as pages write them: asking every element of a
+# Word page (a style on each run) costs more than the rest of its reading, and most pages hide nothing.
+_HIDING_WORDS = ("display", "hid")
 
 
-def _prepare(root, text: str) -> None:
+def _hidden_tags(text: str, first_line: int) -> set[tuple[str, int]]:
+    """(tag name, line) of each start tag in `text` that hides its element; the text's first line is
+    `first_line` of the file."""
+    found = set()
+    for word in _HIDING_WORDS:
+        at = text.find(word)
+        while at != -1:
+            start, end = text.rfind("<", 0, at), text.find(">", at)
+            tag = text[start:end + 1] if start != -1 and end != -1 else ""
+            name = _TAG_NAME.match(tag)
+            if name and ">" not in tag[:-1] and (_HIDDEN.search(tag) or _HIDDEN_ATTRIBUTE.search(tag[:-1])):
+                # The parser places an element on the line where its start tag closes.
+                found.add((name.group(1).lower(), first_line + text.count("\n", 0, end)))
+            at = text.find(word, at + len(word))
+    return found
+
+
+def _is_hidden(el) -> bool:
+    return el.get("hidden") is not None or bool(_HIDDEN.search(el.get("style") or ""))
+
+
+def _prepare(root, text: str, first_line: int = 1) -> None:
     """Make the text lxml gathers read as a person reads it: nothing a browser hides (display:none,
     visibility:hidden, Word's mso-hide:all, the hidden attribute), a space around every block (a
-    cell's paragraphs and <br> are words apart), nothing of the elements that are no text."""
-    if any(word in text for word in _HIDING_WORDS):
-        for el in _MAYBE_HIDDEN(root):
-            if el.get("hidden") is not None or _HIDDEN.search(el.get("style") or ""):
-                _remove(el)
+    cell's paragraphs and <br> are words apart), nothing of the elements that are no text. `text` is
+    the markup the tree was parsed from, its first line `first_line` of the file."""
+    for name, line in _hidden_tags(text, first_line):
+        # The parser says where each element's start tag stands: only those of the hiding tags' lines
+        # are asked.
+        for el in [el for el in root.iter(name) if el.sourceline == line and _is_hidden(el)]:
+            _remove(el)
     for el in root.iter(*BLOCKS):
         el.text = " " + el.text if el.text else " "
         el.tail = " " + el.tail if el.tail else " "
