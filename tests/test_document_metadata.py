@@ -26,12 +26,26 @@ def test_the_fixtures_checked_include_every_format():
     assert {p.suffix for p in EVERY_FIXTURE} >= {".txt", ".md", ".html", ".htm"} and len(EVERY_FIXTURE) > 20
 
 
-def test_a_page_gives_its_agency_from_its_text_not_its_markup():
-    page = ('<!DOCTYPE html><html><head><meta charset="utf-8"><title>测试区卫生健康委员会2022年政府信息公开工作年度报告'
-            '</title></head><body><div class="nav">首页</div><h1>测试区卫生健康委员会2022年政府信息公开工作年度报告</h1>'
-            '<p>正文</p><p style="text-align:right">测试区卫生健康委员会</p><p>2023年1月20日</p></body></html>')
+PAGES = {
+    "text, not markup": (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>测试区卫生健康委员会2022年政府信息公开工作年度报告'
+        '</title></head><body><div class="nav">首页</div><h1>测试区卫生健康委员会2022年政府信息公开工作年度报告</h1>'
+        '<p>正文</p><p style="text-align:right">测试区卫生健康委员会</p><p>2023年1月20日</p></body></html>',
+        ("测试区卫生健康委员会", 2022, "2023-01-20")),
+    # A page's information table (索引号, 名称, 发布日期 in cells) gives no label to the agency.
+    "information table": (
+        "<html><body><table class='info'><tr><td>索引号</td><td>FJ001-2022-001</td><td>发布机构</td>"
+        "<td>平潭综合实验区管委会</td></tr><tr><td>名称</td><td colspan=3>平潭综合实验区2021年度政府信息公开工作年度报告"
+        "</td></tr><tr><td>发布日期</td><td>2022-02-08</td><td>文号</td><td></td></tr></table><p>正文</p></body></html>",
+        ("平潭综合实验区", 2021, "2022-02-08")),
+}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_page_gives_agency_year_and_date_from_its_text(name):
+    page, expected = PAGES[name]
     report = parse_report(page.encode(), "page.html")
-    assert (report.agency, report.year, report.published) == ("测试区卫生健康委员会", 2022, "2023-01-20")
+    assert (report.agency, report.year, report.published) == expected
 
 
 def test_a_title_only_in_the_pages_title_element_is_read():
@@ -54,11 +68,3 @@ def test_a_page_prints_its_date_under_the_title():
         page = parse_report((FIXTURES / "real_world" / f"{real}_page.html").read_bytes(), f"{real}_page.html")
         flat = parse_report((FIXTURES / "real_world" / f"{real}_flattened.txt").read_bytes(), f"{real}_flattened.txt")
         assert page.published == flat.published is not None
-
-
-def test_a_pages_information_table_gives_no_label_to_the_agency():
-    page = ("<html><body><table class='info'><tr><td>索引号</td><td>FJ001-2022-001</td><td>发布机构</td>"
-            "<td>平潭综合实验区管委会</td></tr><tr><td>名称</td><td colspan=3>平潭综合实验区2021年度政府信息公开工作年度报告"
-            "</td></tr><tr><td>发布日期</td><td>2022-02-08</td><td>文号</td><td></td></tr></table><p>正文</p></body></html>")
-    report = parse_report(page.encode(), "page.html")
-    assert (report.agency, report.year, report.published) == ("平潭综合实验区", 2021, "2022-02-08")
