@@ -102,6 +102,14 @@ def test_a_page_held_in_a_javascript_string_is_read_in_the_scripts_place():
     assert doc.tables[0].cells[-1].origin.line == 7
 
 
+def test_a_page_in_a_template_literal_keeps_its_lines():
+    page = ("<html><body>\n<script>\nvar a = 'x' +\n 'y';\nvar t = `<p>二、主动公开政府信息情况</p>\n<table>"
+            "<tr><td>规章</td><td>1</td></tr>\n<tr><td>行政规范性文件</td><td>12</td></tr></table>` +\n"
+            "  \"<p>说明文字说明文字</p>\";\n</script></body></html>")
+    assert [(line.text, line.origin.line) for line in read(page).lines] == [
+        ("二、主动公开政府信息情况", 5), ("规章\t1", 6), ("行政规范性文件\t12", 7), ("说明文字说明文字", 8)]
+
+
 def test_a_script_without_markup_is_dropped():
     assert texts("<p>a</p><script>var s = \"" + "x" * 200 + "\";</script><p>b</p>") == ["a", "b"]
 

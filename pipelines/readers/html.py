@@ -24,9 +24,9 @@ What is read, and why:
   tabs.
 - **Pages held in JavaScript.** A CMS page may carry the report as a string literal in a script
   (``var content = "<p style=\\"…\\">…"``, then ``document.write``): a literal holding markup is
-  unescaped (``\\"``, ``\\n``, ``\\uXXXX``, …; literals joined by ``+`` as one) and read in the
-  script's place, each piece on the line of the file its literal stands on. A script whose literals
-  hold less than MIN_LITERAL characters of markup is no content.
+  unescaped (``\\"``, ``\\n``, ``\\uXXXX``, …; literals joined by ``+`` as one; template literals
+  too) and read in the script's place, each piece on the line of the file its literal stands on. A
+  script whose literals hold less than MIN_LITERAL characters of markup is no content.
 - **Provenance.** Every line and cell has the line of the decoded file where its text starts; a grid
   cell also its table, row and column (1-based, in document order).
 """
@@ -64,9 +64,12 @@ _FURNITURE_TAGS = {"nav", "footer", "aside"}
 MAX_COLSPAN = 1000  # the HTML standard's own limits on spans
 MAX_ROWSPAN = 65534
 
-# A script's string literal: double- or single-quoted, escapes kept as written.
-_LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'', re.S)
-_JOINED = re.compile(r"""(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')(?:\s*\+\s*(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'))*""", re.S)
+# A script's string literal: double- or single-quoted on one line, or a template literal (backticks)
+# over several; escapes kept as written.
+_ONE_LITERAL = r""""((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\]|\\.)*)`"""
+_LITERAL = re.compile(_ONE_LITERAL, re.S)
+# Literals joined by "+" into one string.
+_JOINED = re.compile(f"(?:{_ONE_LITERAL})(?:\\s*\\+\\s*(?:{_ONE_LITERAL}))*", re.S)
 _MARKUP_IN_LITERAL = re.compile(r"<(?:p|table|div|span|tr|td|br|h\d)\b|\\u003c|\\x3c", re.I)
 _JS_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
 # An escaped line break is markup's white space, not a line of the file: a space.
@@ -204,13 +207,13 @@ def _inline_scripts(root) -> None:
         base = script.sourceline or 1
         pieces = []
         for m in _JOINED.finditer(code):
-            # The literals of one expression, each on its own line of the file: joined by as many
-            # newlines as stand between them, so that a line of the markup is a line of the file.
+            # The literals of one expression, joined by as many newlines as stand between them in
+            # the file, so that a line of the markup is a line of the file.
             markup, at = [], m.start()
             for lit in _LITERAL.finditer(code, m.start(), m.end()):
                 markup.append("\n" * code.count("\n", at, lit.start()))
-                markup.append(_unescape_js(lit.group(1) if lit.group(1) is not None else lit.group(2)))
-                at = lit.start()
+                markup.append(_unescape_js(next(g for g in lit.groups() if g is not None)))
+                at = lit.end()  # a template literal's own line breaks are in the markup already
             markup = "".join(markup)
             if len(markup) >= MIN_LITERAL and _MARKUP_IN_LITERAL.search(markup):
                 pieces.append((base + code.count("\n", 0, m.start()), markup))
