@@ -26,6 +26,7 @@ import polars as pl
 from schemas.forms import FORMS, FormVersion, Section
 
 from . import corpus_pdf
+from . import corpus_word_html
 from .parse_all import Progress, map_chunks
 
 YEARS = tuple(range(2019, 2025))
@@ -284,6 +285,7 @@ class Layout:
     html: bool = False
     # A layout of its own file format: the report's blocks, tables as rows of cells, to the file's bytes.
     document: Callable[[list[tuple[str, str | Table]]], bytes] | None = None
+    page: Callable[[list[tuple[str, str]]], str] | None = None  # an HTML page of its own (Word's) around the blocks
 
 
 # One renderer for each table encoding of the parser it can write; `encodings()` keeps those the
@@ -298,14 +300,21 @@ LAYOUTS: dict[str, Layout] = {
     "flattened": Layout(_flattened),
     "pdf_ruled": Layout(None, ".pdf", document=corpus_pdf.ruled),
     "pdf_unruled": Layout(None, ".pdf", document=corpus_pdf.unruled),
+    "word_html": Layout(corpus_word_html.table, ".html", html=True, page=corpus_word_html.page),
 }
 
 
 def encodings() -> list[str]:
-    """The encodings both the parser reads and the generator writes."""
+    """The layouts both the parser reads and the generator writes: a layout written as text by the
+    table encoding of its name, a layout of another format (HTML, DOCX, PDF) by that format's reader."""
     from .encodings import ENCODINGS
+    from .readers import reader_for
 
-    return [name for name in LAYOUTS if name in ENCODINGS]
+    def read(name: str, layout: Layout) -> bool:
+        reader = reader_for(f"report{layout.suffix}")
+        return reader is not None and (reader.name != "text" or name in ENCODINGS)
+
+    return [name for name, layout in LAYOUTS.items() if read(name, layout)]
 
 
 def render(form: FormVersion, agency: str, year: int, encoding: str, cells: Cells, day: int = 20) -> str | bytes:
@@ -318,6 +327,8 @@ def render(form: FormVersion, agency: str, year: int, encoding: str, cells: Cell
     blocks += [PROBLEMS, OTHERS, ("", agency), ("", f"{year + 1}年1月{day}日")]
     if layout.document:
         return layout.document(blocks)
+    if layout.page:
+        return layout.page(blocks)
     if layout.html:
         body = []
         for heading, text in blocks:

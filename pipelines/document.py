@@ -83,17 +83,20 @@ def place_spans(rows: list[list[tuple[str, int, int, Origin]]]) -> list[DocCell]
     grid positions: a cell starts at the first column its row leaves free of the cells spanning down
     from the rows above (the rule of pandas.io.html's ``_expand_colspan_rowspan``)."""
     cells: list[DocCell] = []
-    taken: dict[tuple[int, int], bool] = {}
+    # Row -> the columns that cells spanning down from the rows above take in it. Within a row the
+    # columns only grow, so a row's own cells need no record.
+    below: dict[int, set[int]] = {}
     for r, row in enumerate(rows):
+        taken = below.pop(r, None)
         col = 0
         for text, rowspan, colspan, origin in row:
-            while taken.get((r, col)):
-                col += 1
+            if taken:
+                while col in taken:
+                    col += 1
             rowspan, colspan = max(1, rowspan), max(1, colspan)
             cells.append(DocCell(text, r, col, rowspan, colspan, origin))
-            for dr in range(rowspan):
-                for dc in range(colspan):
-                    taken[(r + dr, col + dc)] = True
+            for dr in range(1, rowspan):
+                below.setdefault(r + dr, set()).update(range(col, col + colspan))
             col += colspan
     return cells
 
@@ -116,6 +119,9 @@ class Document:
     tables: list[Table] = field(default_factory=list)
     title: str | None = None  # the <title>, the DOCX or PDF title property, where the file has one
     encoding: str | None = None  # the text encoding, for formats decoded from bytes (reports.text_encoding)
+    # The format the tables were written in, where it is not the document's own (HTML tables inside a
+    # Markdown file): the grids are recorded as f"{grid_format or format}_tables".
+    grid_format: str | None = None
 
     @cached_property
     def text(self) -> str:

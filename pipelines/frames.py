@@ -35,6 +35,12 @@ FACTS_SCHEMA = {
     "unit": pl.String,
     "raw_text": pl.String,
     "source_line": pl.Int32,
+    # Where else a person finds the cell: the page of a PDF, and the table, row and column (1-based)
+    # of a cell the reader found in a grid (HTML, DOCX, a ruled PDF table).
+    "source_page": pl.Int32,
+    "source_table": pl.Int32,
+    "source_row": pl.Int32,
+    "source_col": pl.Int32,
     "flags": pl.List(pl.String),
     "table_encoding": pl.String,
 }
@@ -52,6 +58,7 @@ FINDINGS_SCHEMA = {
     "message_en": pl.String,
     "raw_text": pl.String,
     "source_line": pl.Int32,
+    "source_page": pl.Int32,
 }
 
 
@@ -106,6 +113,7 @@ def facts_frame(reports: Iterable[Report]) -> pl.DataFrame:
         "unit": [c.unit for c in cells],
         "raw_text": [c.raw_text for c in cells],
         "source_line": [c.source_line for c in cells],
+        **_origin_columns([c.origin for c in cells]),
         "flags": flags,
         "table_encoding": [c.table_encoding for c in cells],
     }, schema={**FACTS_SCHEMA, "flags": pl.String})
@@ -117,6 +125,18 @@ def facts_frame(reports: Iterable[Report]) -> pl.DataFrame:
 _FLAG_SEP = "\x1f"
 
 
+def _origin_columns(origins: list) -> dict[str, list]:
+    """source_page, source_table, source_row and source_col of each origin (all NULL where none)."""
+    if not any(origins):  # text reports: no origin beyond the line, and no loop over their cells
+        return dict.fromkeys(("source_page", "source_table", "source_row", "source_col"), [None] * len(origins))
+    return {
+        "source_page": [o.page if o else None for o in origins],
+        "source_table": [o.table if o else None for o in origins],
+        "source_row": [o.row if o else None for o in origins],
+        "source_col": [o.col if o else None for o in origins],
+    }
+
+
 def findings_frame(reports: Iterable[Report]) -> pl.DataFrame:
     seen: set[str] = set()
     rows = []
@@ -126,5 +146,6 @@ def findings_frame(reports: Iterable[Report]) -> pl.DataFrame:
         seen.add(r.report_id)
         for f in r.findings:
             rows.append((r.report_id, f.rule, f.severity, f.section, f.row_code, f.col_code, f.expected,
-                         f.actual, f.message, f.message_en, f.raw_text, f.source_line))
+                         f.actual, f.message, f.message_en, f.raw_text, f.source_line,
+                         f.origin.page if f.origin else None))
     return pl.DataFrame(rows, schema=FINDINGS_SCHEMA, orient="row")

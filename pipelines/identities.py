@@ -22,7 +22,7 @@ TABLE_STATUSES = ("parsed", "partial")  # reports whose tables were read, in who
 AXIS_ZH = {"col_code": "列", "row_code": "行"}
 AXIS_EN = {"col_code": "column", "row_code": "row"}
 PRESENT = "_present"  # how many terms of an identity have a value, in a cell's group
-IDENTITY_COLUMNS = ("report_id", "section", "row_code", "col_code", "value", "raw_text", "source_line")
+IDENTITY_COLUMNS = ("report_id", "section", "row_code", "col_code", "value", "raw_text", "source_line", "source_page")
 
 
 def identity_findings(facts: pl.DataFrame | pl.LazyFrame, reports: pl.DataFrame) -> pl.DataFrame:
@@ -97,7 +97,7 @@ def by_cell(cells: pl.DataFrame, along: str, member: str, terms: tuple[str, ...]
     )
     g = marked.group_by("report_id", along).agg(pl.col(*sums).sum(), pl.col(r"^_has_\d+$").any())
     if pinned:
-        source = marked.filter(pl.col(member) == pinned).select("report_id", along, "raw_text", "source_line")
+        source = marked.filter(pl.col(member) == pinned).select("report_id", along, "raw_text", "source_line", "source_page")
         g = g.join(source, on=["report_id", along], how="left")
     return g
 
@@ -113,7 +113,7 @@ def sums_by_cell(cells: pl.DataFrame, along: str, member: str, sums: dict[str, t
     )
     g = marked.group_by("report_id", along).agg(pl.col(*sums).sum(), pl.col(PRESENT).drop_nulls().n_unique())
     if pinned:
-        source = marked.filter(pl.col(member) == pinned).select("report_id", along, "raw_text", "source_line")
+        source = marked.filter(pl.col(member) == pinned).select("report_id", along, "raw_text", "source_line", "source_page")
         g = g.join(source, on=["report_id", along], how="left")
     return g
 
@@ -146,6 +146,7 @@ def location(section: Section, along: str, pinned: str | None) -> tuple[pl.Expr,
         "col_code": pl.col(along) if along == "col_code" else pl.lit(pinned, pl.String),
         "raw_text": pl.col("raw_text") if pinned else pl.lit(None, pl.String),
         "source_line": pl.col("source_line") if pinned else pl.lit(None, pl.Int32),
+        "source_page": pl.col("source_page") if pinned else pl.lit(None, pl.Int32),
     }
     return where_zh, where_en, cells
 

@@ -295,7 +295,7 @@ def _place(section: Section, row_code: str, cells: list[RawCell], encoding: str,
             cell, extra = given
             v = parse(cell.text)
             out.cells.append(Cell(section.code, row_code, col, v.value, v.unit, cell.text, cell.line,
-                                  v.flags + extra + extra_flags + cell.flags, encoding))
+                                  v.flags + extra + extra_flags + cell.flags, encoding, cell.origin))
     if unplaced:
         out.findings.extend(_unplaced(section.code, row_code, unplaced, UNPLACED,
                                       f"该行有{k}个单元格而表有{len(columns)}列（源表合并了单元格），无法确定所在列",
@@ -343,7 +343,7 @@ def _by_span(cells: list[RawCell], width: int) -> tuple[list[_ByPosition | None]
 
 
 def _unplaced(section: str, row_code: str | None, cells: list[RawCell], rule: str, zh: str, en: str):
-    return [Finding(rule, "warning", zh, en, section, row_code, None, None, None, c.text, c.line)
+    return [Finding(rule, "warning", zh, en, section, row_code, None, None, None, c.text, c.line, c.origin)
             for c in cells if values.kind(c.text) != "blank"]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from schemas.forms import FORMS
@@ -26,7 +27,8 @@ _TITLE_AGENCY_FIRST = re.compile(
 _TITLE_YEAR_FIRST = re.compile(r"(?P<year>(?:19|20)\d{2})年(?:度)?(?P<agency>[^。，,；;：:、\s]{2,40}?)" + _REPORT)
 _YEAR_ONLY = re.compile(r"(?P<year>(?:19|20)\d{2})年(?:度)?" + _REPORT)
 # Words of a web page's breadcrumb, which can stand before a title on the same line.
-_BREADCRUMB = re.compile(r".*(?:当前位置|首页|政府信息公开年报|信息公开年报|年报专栏)")
+# And the labels of a page's information table before the title's cell (索引号 … 名称 | 标题).
+_BREADCRUMB = re.compile(r".*(?:当前位置|首页|政府信息公开年报|信息公开年报|年报专栏|标题|名称|题目)")
 _AGENCY_PREFIX = re.compile(r"^(?:附件\d*|关于|《)+")
 _NOT_AGENCY = re.compile(r"政府信息|公开|关于|通知|工作|情况|报告|要点|事项")
 HEAD_CHARS = 300  # a title is within the first characters of a text
@@ -46,6 +48,12 @@ TITLE_LINES = 8  # a title is within the first lines of the text (it may wrap ov
 SIGNATURE_LINES = 8  # the closing agency and date are within the last lines
 INLINE_TAIL = 160  # text flattened from a web page ends "… 平潭综合实验区管委会办公室 2014年12月10日 附件下载"
 TRAILER = 12  # characters a closing date may be followed by on its line (附件下载)
+HEAD_DATE_LINES = 12  # a page prints its publication date within the first lines, under the title
+_LABELLED_DATE = re.compile(r"(?:发布|发文|成文|印发)?(?:时间|日期)\s*[:：]?\s*(?P<date>(?:19|20)\d{2}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2})")
+# What a name never holds: tags, and the characters of markup and Markdown (headings, emphasis, cells).
+_TAG = re.compile(r"<[^<>]*>")
+_MARKUP_CHARS = re.compile(r"[<>#|*{}`]")
+_RULE_LINE = re.compile(r"^[\s|:=*_-]+$")  # a Markdown rule or a table's separator row
 
 
 @dataclass(frozen=True)
@@ -58,15 +66,20 @@ class Meta:
     archive: dict[str, str] = field(default_factory=dict)
 
 
-def metadata(text: str) -> Meta:
+def metadata(text: str, title: str | None = None) -> Meta:
+    """Metadata from a document's text, and from its title (a page's <title>, a file's title property)
+    where it has one."""
     # NFKC maps no character to a line break and composes none with one: the text is normalised once,
     # not line by line.
     lines = [line.strip() for line in nfkc_text(text).split("\n")]
     archive, body = _archive_header(lines)
     body = [line for line in body if line]
     titles = [archive.get("标题", "")] if archive.get("标题") else []
+    if title:
+        titles.append(unicodedata.normalize("NFKC", title))
     # Wrapped titles (樟树市机关事务管理局2020年政府 / 信息公开工作年度报告): the head lines joined.
-    titles.append("".join(re.sub(r"\s+", "", line) for line in body[:TITLE_LINES]))
+    titles.append("".join(re.sub(r"\s+", "", _clean_name(line)) for line in body[:TITLE_LINES]
+                          if not _RULE_LINE.match(line)))
     agency = year = title = None
     for candidate in titles:
         found = _title(re.sub(r"\s+", "", candidate))
@@ -77,8 +90,8 @@ def metadata(text: str) -> Meta:
         m = _YEAR_ONLY.search(re.sub(r"\s+", "", "".join(body[:TITLE_LINES * 4]))[:5000])
         year = int(m["year"]) if m else None
     closing, signature = _closing(body)
-    published = closing or _date(archive.get("发布时间", ""), _ISO_DATE)
-    agency = agency or signature or archive.get("发布机构") or None
+    published = closing or _date(archive.get("发布时间", ""), _ISO_DATE) or _head_date(body)
+    agency = agency or signature or _clean_name(archive.get("发布机构", "")) or None
     return Meta(agency, year, published, title is not None, title or (titles[0] if archive.get("标题") else None),
                 archive)
 
@@ -106,9 +119,26 @@ def _title(text: str) -> tuple[str, int, str] | None:
     return None
 
 
+def _clean_name(raw: str) -> str:
+    """A name without markup or Markdown around or inside it (<b>, # headings, **bold**, | cells)."""
+    return _MARKUP_CHARS.sub("", _TAG.sub("", raw)).strip()
+
+
+def _head_date(body: list[str]) -> str | None:
+    """A date labelled as the publication's near the top, as pages print it under the title
+    (发布时间：2023-02-20 15:07, 日期：2023年2月20日)."""
+    for line in body[:HEAD_DATE_LINES]:
+        m = _LABELLED_DATE.search(line)
+        if m:
+            date = _date(m["date"], _ISO_DATE) or _date(m["date"], _DATE)
+            if date:
+                return date
+    return None
+
+
 def _clean_agency(raw: str) -> str | None:
     """The body's name, or None when the words are no name (…2014年政府信息公开工作要点…年度报告有关事项)."""
-    agency = _BREADCRUMB.sub("", raw)
+    agency = _BREADCRUMB.sub("", _clean_name(raw))
     agency = _AGENCY_PREFIX.sub("", agency).strip("《》“”\"' ")
     return agency if len(agency) >= 2 and not _NOT_AGENCY.search(agency) else None
 
@@ -123,6 +153,7 @@ def _closing(body: list[str]) -> tuple[str | None, str | None]:
             date = _iso(m)
             if date:
                 above = tail[i - 1] if i > 0 else ""
+                above = _clean_name(above)
                 return date, (above if _AGENCY_SUFFIX.search(above) and len(above) <= 40 else None)
     # Web-page text on one line: a date near the end, after a space, followed by little or nothing.
     end = body[-1] if body else ""
@@ -132,7 +163,8 @@ def _closing(body: list[str]) -> tuple[str | None, str | None]:
             date = _iso(m)
             if date:
                 words = before.split()
-                signature = words[-1] if words and _AGENCY_SUFFIX.search(words[-1]) else None
+                name = _clean_name(words[-1]) if words else ""
+                signature = name if name and _AGENCY_SUFFIX.search(name) else None
                 return date, signature
     return None, None
 

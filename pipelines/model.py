@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .document import Origin
+
 # Report statuses, as in reports.status.
 PARSED = "parsed"
 PARTIAL = "partial"
 LEGACY = "legacy_format"
 NOT_A_REPORT = "not_a_report"
 UNREADABLE = "unreadable"
-STATUSES = (PARSED, PARTIAL, LEGACY, NOT_A_REPORT, UNREADABLE)
+UNSUPPORTED = "unsupported_format"  # a kind of file no reader reads (.doc, .xls, images, archives, …)
+STATUSES = (PARSED, PARTIAL, LEGACY, NOT_A_REPORT, UNREADABLE, UNSUPPORTED)
 
 
 @dataclass(slots=True)  # one per cell of every report: slots make them quicker to build and to read
@@ -25,6 +28,10 @@ class Cell:
     source_line: int | None
     flags: tuple[str, ...] = ()
     table_encoding: str | None = None
+    # Where a person finds the cell (facts.source_page, source_table, source_row, source_col beside
+    # source_line). While a report is parsed it is the grid cell's own origin, if any, and source_line
+    # the index of its document line; the report then resolves both to the file as published.
+    origin: Origin | None = None
 
 
 @dataclass
@@ -40,6 +47,7 @@ class Finding:
     actual: float | None = None
     raw_text: str | None = None
     source_line: int | None = None
+    origin: Origin | None = None  # as Cell.origin (findings.source_page)
 
 
 @dataclass

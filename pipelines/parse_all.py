@@ -22,8 +22,7 @@ from .durable import write_atomic
 from .frames import facts_frame, findings_frame, reports_frame
 from .killpoint import kill_point
 from .metadata import metadata
-from .report import MAX_BYTES, parse_file
-from .text import Unreadable, decode
+from .report import MAX_BYTES, parse_file, read_document
 
 CHUNK = 256  # files a worker takes per task: large enough to amortise a task, small enough to balance
 Progress = Callable[[int, int], None]  # (files done, files in all)
@@ -84,20 +83,22 @@ def hash_files(paths: Sequence[str], workers: int | None = None) -> list[str]:
     return map_chunks(_hash_chunk, paths, workers)
 
 
-def year_of(data: bytes) -> int | None:
-    """The report year as the parser will record it (from the title), or None: the text cannot be
-    decoded or names no year (or is too large for the parser to read)."""
+def year_of(data: bytes, name: str = "report.txt") -> int | None:
+    """The report year as the parser will record it (from the document its reader makes of the file
+    called `name`), or None: no reader reads it, it cannot be read, or it names no year (or is too
+    large for the parser to read)."""
     if len(data) > MAX_BYTES:
         return None
     try:
-        return metadata(decode(data).text).year
-    except Unreadable:
+        document = read_document(data, name)
+    except Exception:  # the parse records why; planning only needs to know there is no year
         return None
+    return metadata(document.text, document.title).year if document else None
 
 
 def _year_chunk(paths: list[str]) -> list[int | None]:
     # A file over the size limit is not read at all (year_of would refuse it once in memory).
-    return [None if os.path.getsize(p) > MAX_BYTES else year_of(Path(p).read_bytes()) for p in paths]
+    return [None if os.path.getsize(p) > MAX_BYTES else year_of(Path(p).read_bytes(), p) for p in paths]
 
 
 def years_of(paths: Sequence[str], workers: int | None = None) -> list[int | None]:

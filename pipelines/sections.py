@@ -1,9 +1,9 @@
 """Finding the six sections of a report, and the lines of the three that hold tables.
 
-Headings are found by their words, not their numbers (some reports renumber them) and not by line
-(text taken from web pages runs them into one line): a section starts at a heading whose section's
-table markers follow it (the soonest, where the same words also head a paragraph of prose), and ends
-where the next section starts.
+Headings are found in the document's text (its lines joined: never markup) by their words, not their
+numbers (some reports renumber them) and not by line (text taken from web pages runs them into one
+line): a section starts at a heading whose section's table markers follow it (the soonest, where the
+same words also head a paragraph of prose), and ends where the next section starts.
 """
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ HEADINGS: dict[str, tuple[re.Pattern, tuple[str, ...]]] = {
 TABLE_SECTIONS = ("active", "requests", "appeals")
 _NUMBERED = re.compile(r"(?:^|[\s。；;）)])\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[）)]|\d+\s*[、.．])\s*$")
 LOOKAHEAD = 600  # characters after a heading in which its table must begin
-MARKUP_LOOKAHEAD = 20 * LOOKAHEAD  # as much HTML as may hold that much text
-_TAG = re.compile(r"<[^<>]*>")
 
 
 @dataclass(frozen=True)
@@ -57,10 +55,9 @@ def find_sections(text: str) -> dict[str, SectionText]:
 def _first_heading(text: str, pattern: re.Pattern, markers: tuple[str, ...], cursor: int):
     candidates = []
     for m in pattern.finditer(text, cursor):
-        # In HTML a tag is a block boundary, and markup does not count towards the lookahead.
-        before = _TAG.sub("\n", text[max(0, m.start() - 80):m.start()])[-12:].rstrip(" \u3000")
+        before = text[max(0, m.start() - 12):m.start()].rstrip(" \u3000")
         at_heading = m.start() == 0 or before.endswith("\n") or _NUMBERED.search(before)
-        follows = _TAG.sub("", text[m.end():m.end() + MARKUP_LOOKAHEAD])[:LOOKAHEAD]
+        follows = text[m.end():m.end() + LOOKAHEAD]
         found = [follows.find(k) for k in markers if k in follows]
         if found or not markers:
             # A heading whose table starts soonest is the section's: a narrative sub-heading with the

@@ -24,7 +24,7 @@ ROW, SEEN = "_row", "_seen"  # helper columns: a row's number, a failure's place
 def value_findings(facts: pl.DataFrame) -> pl.DataFrame:
     """Cells whose value the form does not allow: negative values outside `change` (S1, the parser
     flags them), fractional counts (S2)."""
-    cells = ("report_id", "section", "row_code", "col_code", "raw_text", "source_line")
+    cells = ("report_id", "section", "row_code", "col_code", "raw_text", "source_line", "source_page")
     negative = facts.filter(pl.col("flags").list.contains(tables.NEGATIVE_FLAG)).select(
         *cells,
         rule=pl.lit("S1"), severity=pl.lit("error"), actual=pl.col("value"),

@@ -31,7 +31,7 @@ CELLS_PER_FORM = {f.code: sum(1 for _ in f.cells()) for f in FORMS.values()}
 SIGNED_COLUMNS = sorted({c.code for f in FORMS.values() for s in f.sections for c in s.columns if c.signed})
 MONEY_COLUMNS = sorted({c.code for f in FORMS.values() for s in f.sections for c in s.columns if c.unit == "元"})
 UNITS = ["件", "元"]
-STATUSES = ["parsed", "partial", "legacy_format", "not_a_report", "unreadable"]
+STATUSES = ["parsed", "partial", "legacy_format", "not_a_report", "unreadable", "unsupported_format"]
 TABLE_STATUSES = ["parsed", "partial"]  # the reports whose tables were read: the only ones with facts
 SEVERITIES = ["error", "warning"]
 NEGATIVE_FLAG = "negative"
@@ -82,6 +82,10 @@ class Facts(pa.DataFrameModel):
     unit: str = pa.Field(isin=UNITS)
     raw_text: str = pa.Field(nullable=True)
     source_line: pl.Int32 = pa.Field(nullable=True, ge=1)
+    source_page: pl.Int32 = pa.Field(nullable=True, ge=1)
+    source_table: pl.Int32 = pa.Field(nullable=True, ge=1)
+    source_row: pl.Int32 = pa.Field(nullable=True, ge=1)
+    source_col: pl.Int32 = pa.Field(nullable=True, ge=1)
     flags: pl.List(pl.String) = pa.Field(nullable=False)
     table_encoding: str = pa.Field(nullable=True)
 
@@ -114,11 +118,12 @@ class Facts(pa.DataFrameModel):
         return data.lazyframe.select(
             pl.col("value").is_not_null() | pl.col("flags").list.eval(pl.element().is_in(NULL_FLAGS)).list.any())
 
-    @pa.dataframe_check(error="a value comes with the text it was read from and its line")
+    @pa.dataframe_check(error="a value comes with the text it was read from and where it stands (its line, or "
+                              "its table, row and column)")
     def value_has_source(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        return data.lazyframe.select(
-            pl.col("value").is_null() | (pl.col("raw_text").is_not_null() & pl.col("source_line").is_not_null())
-        )
+        placed = pl.col("source_line").is_not_null() | pl.all_horizontal(
+            pl.col("source_table", "source_row", "source_col").is_not_null())
+        return data.lazyframe.select(pl.col("value").is_null() | (pl.col("raw_text").is_not_null() & placed))
 
 
 class FactsOfReports(Facts):
@@ -211,6 +216,7 @@ class Findings(pa.DataFrameModel):
     message_en: str = pa.Field(str_length={"min_value": 1})
     raw_text: str = pa.Field(nullable=True)
     source_line: pl.Int32 = pa.Field(nullable=True, ge=1)
+    source_page: pl.Int32 = pa.Field(nullable=True, ge=1)
 
     @pa.dataframe_check(error="a rule of the forms is broken with its own severity, with expected and actual")
     def form_rule_severity(cls, data: pa.PolarsData) -> pl.LazyFrame:

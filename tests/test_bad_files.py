@@ -85,7 +85,9 @@ BAD_FILES = {
     # name -> (bytes, expected status, words of the reason)
     "empty.txt": (b"", "unreadable", "empty file"),
     "blank.txt": (b" \r\n\t\n", "unreadable", "empty file"),
-    "image.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "unreadable", "not a text file"),
+    # Bytes overrule the name: a picture named .txt is a picture.
+    "image.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "unsupported_format",
+                  "read as an image: its bytes are one, though it is named as a text file (.txt); image"),
     "binary.txt": (bytes(range(256)) * 8, "unreadable", "binary"),
     "undecodable.txt": ("政府信息公开".encode() + b"\xff\x80\xff" + "年度报告".encode(), "unreadable", "undecodable"),
     "legacy.txt": (LEGACY.encode(), "legacy_format", "before the 2019 form"),
@@ -161,14 +163,14 @@ def test_the_same_bytes_under_two_paths_are_one_report():
 
 
 def test_a_parser_error_costs_one_file_not_the_run(tmp_path, monkeypatch):
-    real = report_module._parse_text
+    real = report_module._parse_document
 
-    def breaks_on_one(text, report):
+    def breaks_on_one(document, report):
         if report.source_file == "breaks.txt":
             raise RuntimeError("table layout not handled")
-        return real(text, report)
+        return real(document, report)
 
-    monkeypatch.setattr(report_module, "_parse_text", breaks_on_one)
+    monkeypatch.setattr(report_module, "_parse_document", breaks_on_one)
     for name in ("breaks.txt", "fine.txt"):
         (tmp_path / name).write_bytes(sample_bytes())
     broken, fine = (parse_file(tmp_path / n, n) for n in ("breaks.txt", "fine.txt"))
@@ -218,15 +220,15 @@ def bad_run(tmp_path_factory):
     (raw / "next_year.txt").write_bytes(with_line(next_year, "requests", "carried_over", "natural_person", "\t3"))
     files = sorted(p.relative_to(raw).as_posix() for p in raw.rglob("*") if p.is_file())
 
-    real = report_module._parse_text
+    real = report_module._parse_document
 
-    def breaks_on_one(text, report):
+    def breaks_on_one(document, report):
         if report.source_file == "breaks.txt":
             raise RuntimeError("table layout not handled")
-        return real(text, report)
+        return real(document, report)
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(report_module, "_parse_text", breaks_on_one)
+        mp.setattr(report_module, "_parse_document", breaks_on_one)
         warehouse = root / "warehouse.duckdb"
         outcome = run_all(GongkaiPaths(raw_dir=str(raw), warehouse=str(warehouse)), dg.DagsterInstance.ephemeral(),
                           say=lambda _: None)

@@ -9,7 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pipelines.document import DocLine, Document, Origin
 from pipelines.encodings import ENCODINGS, detect
+from pipelines.readers.html import READER as HTML
 from pipelines.encodings.base import is_page_furniture
 from pipelines.encodings.spaced_text import line_cells
 from pipelines.frames import facts_frame, reports_frame
@@ -158,9 +160,10 @@ def test_flattened_and_prose_sections_are_not_claimed():
     run_together = [(1, "三、收到和处理政府信息公开申请情况申请人情况自然人一、本年新收政府信息公开申请数量640020470"
                         "二、上年结转政府信息公开申请数量0000000三、本年度办理结果（一）予以公开270020130")]
     prose = [(1, "2024 年，市科委未发生政府信息公开收费事项，全年共收到申请 34 件，均已按要求办理完成，并在法定期限内答复。")]
-    for name in ("spaced_text", "markdown_tables", "html_tables"):
-        assert ENCODINGS[name].score(run_together) == 0.0
-        assert ENCODINGS[name].score(prose) == 0.0
+    as_text = Document("text", [DocLine(t) for _, t in run_together])
+    for name in ("spaced_text", "markdown_tables", "grid_tables"):
+        assert ENCODINGS[name].score(run_together, as_text) == 0.0
+        assert ENCODINGS[name].score(prose, as_text) == 0.0
 
 
 def test_html_cells_merged_across_columns_are_not_moved():
@@ -168,9 +171,12 @@ def test_html_cells_merged_across_columns_are_not_moved():
         "<table>",
         "<tr><td colspan=2>（一）予以公开</td><td>5</td><td colspan=4>0</td><td>&nbsp;</td><td>6</td></tr>",
         "</table>"])
-    result = interpret("2021", "requests", ENCODINGS["html_tables"].rows(_lines(html)), "html_tables")
+    page = HTML.read(html.encode())
+    lines = [(n, line.text) for n, line in enumerate(page.lines, 1)]
+    result = interpret("2021", "requests", ENCODINGS["grid_tables"].rows(lines, page), "html_tables")
     row = {c.col_code: c for c in result.cells if c.row_code == "granted"}
-    assert row["natural_person"].value == 5 and row["total"].value == 6 and row["total"].source_line == 2
+    assert row["natural_person"].value == 5 and row["total"].value == 6
+    assert row["total"].origin == Origin(line=2, table=1, row=1, col=9)
     assert row["other_org"].value is None and row["other_org"].raw_text == ""
     assert all(row[c].value is None and "not_in_source" in row[c].flags
                for c in ("commercial", "research", "social_org", "legal_service"))
@@ -210,10 +216,12 @@ def test_a_prose_paragraph_headed_like_a_section_does_not_start_it():
     assert active.first_line == 4 and [t for _, t in active.lines][1] == "第二十条 第（一）项"
 
 
-def test_headings_inside_markup_are_found():
-    html = ("<p><strong>二、</strong>主动公开政府信息情况</p>" + "<td style='x'></td>" * 200 +
-            "<table><tr><td>第二十条第（一）项</td></tr></table>")
-    assert "active" in find_sections(html)
+def test_headings_of_a_page_are_found_in_its_text_not_its_markup():
+    html = ("<p><strong>二、</strong>主动公开政府信息情况</p>" + "<table><tr><td style='x'></td></tr></table>" * 200 +
+            "<table><tr><td>第二十条第（一）项</td><td>1</td></tr></table>")
+    page = HTML.read(html.encode())
+    assert page.lines[0].text == "二、主动公开政府信息情况"
+    assert "active" in find_sections(page.text)
 
 
 def test_each_section_is_read_by_its_own_encoding():

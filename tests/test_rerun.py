@@ -79,18 +79,19 @@ def test_a_touched_file_is_not_a_new_version_and_a_changed_one_is(tmp_path):
     assert plan.new["source_file"].to_list() == [FIRST] and plan.superseded["source_file"].to_list() == [FIRST]
 
 
-def test_the_listing_holds_report_files_only(tmp_path):
+def test_the_listing_holds_every_file_but_litter(tmp_path):
     raw = _copy(tmp_path / "raw", [FIRST])
     (raw / "b" / "c").mkdir(parents=True)
-    for name in ("b/c/x.HTML", "b/y.md", "b/notes.pdf", "b/.txt"):
+    for name in ("b/c/x.HTML", "b/y.md", "b/notes.pdf", "b/.txt", "b/~$report.docx", "b/.~lock.y.md#",
+                 "b/c/.DS_Store", "b/Thumbs.db", "b/c/desktop.ini", "b/._y.md"):
         (raw / name).write_text("某县人民政府2020年政府信息公开工作年度报告")
     (raw / "b" / "link.txt").symlink_to(raw / FIRST)  # a symlink to a file is that file
     (raw / "b" / "gone.txt").symlink_to(raw / "missing.txt")  # a broken one is nothing
     (raw / "outside").symlink_to(raw / "b", target_is_directory=True)  # a folder by symlink: not entered
     listing = list_files(raw)
-    assert listing["source_file"].to_list() == [FIRST, "b/c/x.HTML", "b/link.txt", "b/y.md"]
+    assert listing["source_file"].to_list() == [FIRST, "b/.txt", "b/c/x.HTML", "b/link.txt", "b/notes.pdf", "b/y.md"]
     assert listing["path"].to_list() == [str(raw / n) for n in listing["source_file"]]
-    assert listing["size_bytes"].to_list()[2] == (raw / FIRST).stat().st_size
+    assert listing["size_bytes"].to_list()[3] == (raw / FIRST).stat().st_size
 
 
 def test_an_index_recorded_by_the_plan_is_taken_while_nothing_changed(tmp_path):

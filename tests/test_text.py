@@ -88,8 +88,8 @@ def test_random_bytes_are_unreadable_and_recorded():
 
 
 def test_unreadable_report_keeps_its_reason():
-    report = parse_report(b"%PDF-1.4\n", "report.txt")
-    assert report.status == "unreadable" and "PDF" in report.status_reason
+    report = parse_report(bytes(range(256)) * 8, "report.txt")
+    assert report.status == "unreadable" and "binary" in report.status_reason
     assert report.sha256 and report.report_id == report.sha256[:16]
 
 
@@ -110,3 +110,16 @@ def test_utf16_without_mark_in_a_text_of_many_ideographs(codec):
     text = (SAMPLES_DIR / "004_a167b1e233f24ae1.txt").read_text(encoding="utf-8")
     decoded = decode(text.encode(codec))
     assert (decoded.text, decoded.encoding) == (text, codec)
+
+
+def test_html_tables_inside_a_text_are_grids_among_its_lines():
+    from pipelines.readers.text import READER
+
+    doc = READER.read("标题\n\n说明 <table>\n<tr><td>规章</td><td>1</td></tr></table> 后文\n\n末行\n".encode())
+    assert [(line.text, line.origin.line, line.table) for line in doc.lines] == [
+        ("标题", 1, None), ("", 2, None), ("说明 ", 3, None), ("规章\t1", 4, 0), (" 后文", 4, None), ("", 5, None),
+        ("末行", 6, None), ("", 7, None)]
+    assert doc.grid_format == "html" and doc.tables[0].cells[1].origin.line == 4
+    plain = READER.read("a | b\n\n\tc\n".encode())
+    assert [(line.text, line.origin.line) for line in plain.lines] == [("a | b", 1), ("", 2), ("\tc", 3), ("", 4)]
+    assert plain.grid_format is None and plain.tables == []

@@ -1,4 +1,5 @@
-"""What every table encoding gives the interpreter: rows of cells, each cell with its source line."""
+"""What every table encoding gives the interpreter: rows of cells, each cell with the document line it
+stands on (and a grid cell with its own origin)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,11 @@ import re
 from functools import lru_cache
 from typing import NamedTuple, Protocol
 
-Line = tuple[int, str]  # (1-based line number in the decoded file, text)
+from ..document import Document, Origin
+
+# (1-based index of the line in Document.lines, text). For a text file that is the line of the decoded
+# file; the report maps it through the line's Origin to where a person finds it.
+Line = tuple[int, str]
 
 
 class RawCell(NamedTuple):
@@ -23,6 +28,9 @@ class RawCell(NamedTuple):
     # Text that stood outside any table (Markdown prose between table fragments): its place says
     # nothing about which row it labels, so it is never taken as the label of the next row.
     outside_table: bool = False
+    # Where a cell of a document's table grid is found (its table, row and column), beside `line`,
+    # the index of the document line of its row; None for a cell cut from a line of text.
+    origin: Origin | None = None
 
 
 RawRow = list[RawCell]
@@ -35,13 +43,15 @@ class TableEncoding(Protocol):
     section. ``rows`` cuts the lines into rows of cells as the source laid them out: label cells and
     value cells in reading order, blank cells kept where they stand for an empty table cell and dropped
     where they are only layout (placeholders of merged cells).
+    Both are given the report's Document beside the section's lines: an encoding of lines reads
+    only the lines, an encoding of grids (grid_tables) reads the document's tables through them.
     """
 
     name: str
 
-    def score(self, lines: list[Line]) -> float: ...
+    def score(self, lines: list[Line], document: Document | None = None) -> float: ...
 
-    def rows(self, lines: list[Line]) -> list[RawRow]: ...
+    def rows(self, lines: list[Line], document: Document | None = None) -> list[RawRow]: ...
 
 
 def content(lines: list[Line]) -> list[Line]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from .. import values
+from ..document import Document
 from .base import Line, RawCell, RawRow, content, has_markup
 
 # A line of one cell: a tab, then text with no tab but the trailing ones.
@@ -15,14 +16,14 @@ _ONE_CELL = re.compile(r"\t[^\t]*\t*")
 class CellPerLine:
     name = "cell_per_line"
 
-    def score(self, lines: list[Line]) -> float:
+    def score(self, lines: list[Line], document: Document | None = None) -> float:
         body = content(lines)
         if not body:
             return 0.0
         tabbed = sum(1 for _, t in body if _ONE_CELL.fullmatch(t) and not has_markup(t))
         return tabbed / len(body)
 
-    def rows(self, lines: list[Line]) -> list[RawRow]:
+    def rows(self, lines: list[Line], document: Document | None = None) -> list[RawRow]:
         rows: list[RawRow] = []
         row: RawRow = []
         for number, text in lines:

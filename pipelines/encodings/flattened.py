@@ -21,6 +21,7 @@ from .. import values
 from ..labels import key
 from ..splitting import Cut, Run, cut_runs
 from ..text import normalise
+from ..document import Document
 from .base import Line, RawCell, RawRow, content
 
 FLAT_LINE = 60  # characters: a flattened table line holds several labels and their numbers
@@ -177,7 +178,7 @@ def _choose(text: _Text) -> tuple[FormVersion, Section, list[_Located]] | None:
 class Flattened:
     name = "flattened"
 
-    def score(self, lines: list[Line]) -> float:
+    def score(self, lines: list[Line], document: Document | None = None) -> float:
         """The share of the section's text on lines that hold several form labels, at least one of
         them run straight into digits. Text from PDFs has short lines; tables with separators do not
         run labels into numbers."""
@@ -188,7 +189,7 @@ class Flattened:
         flat = sum(len(t.strip()) for _, t in body if _is_flat(t))
         return flat / total
 
-    def rows(self, lines: list[Line]) -> list[RawRow]:
+    def rows(self, lines: list[Line], document: Document | None = None) -> list[RawRow]:
         text = _Text(lines)
         chosen = _choose(text)
         if chosen is None:

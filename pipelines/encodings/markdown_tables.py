@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 
+from ..document import Document
 from .base import Line, RawCell, RawRow, is_page_furniture
 from .spaced_text import line_cells, line_kind
 
@@ -30,7 +31,7 @@ def _cell_text(field: str) -> str:
 class MarkdownTables:
     name = "markdown_tables"
 
-    def score(self, lines: list[Line]) -> float:
+    def score(self, lines: list[Line], document: Document | None = None) -> float:
         # Only a section with a pipe table is Markdown: a separator line, or rows of several cells with
         # text (not the bare pipes of merged cells). Its text lines are read as spaced text, so this
         # scores at least as well as that encoding wherever a pipe table is present.
@@ -41,7 +42,7 @@ class MarkdownTables:
             return 0.0
         return (len(piped) + sum(1 for t in body if line_kind(t) != "other" and not _PIPE_ROW.match(t))) / len(body)
 
-    def rows(self, lines: list[Line]) -> list[RawRow]:
+    def rows(self, lines: list[Line], document: Document | None = None) -> list[RawRow]:
         rows: list[RawRow] = []
         for number, text in lines:
             if _SEPARATOR.match(text) or is_page_furniture(text):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from .. import values
+from ..document import Document
 from .base import Line, RawCell, RawRow, content
 
 _BARE = re.compile(r"^\|+$")
@@ -18,13 +19,13 @@ _PIPE_LINE = re.compile(r"\s*(?:[^|\s].*\||\|+)\s*")
 class PipeCells:
     name = "pipe_cells"
 
-    def score(self, lines: list[Line]) -> float:
+    def score(self, lines: list[Line], document: Document | None = None) -> float:
         body = content(lines)
         if not body:
             return 0.0
         return sum(1 for _, t in body if _PIPE_LINE.fullmatch(t)) / len(body)
 
-    def rows(self, lines: list[Line]) -> list[RawRow]:
+    def rows(self, lines: list[Line], document: Document | None = None) -> list[RawRow]:
         rows: list[RawRow] = []
         row: RawRow = []
         seen_value = False

@@ -13,6 +13,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .. import values
+from ..document import Document
 from .base import Line, RawCell, RawRow, has_markup, is_page_furniture
 
 LONG_LINE = 100  # longer lines are prose, or cells run together without spaces: not this encoding
@@ -76,13 +77,13 @@ def line_kind(text: str) -> str:
 class SpacedText:
     name = "spaced_text"
 
-    def score(self, lines: list[Line]) -> float:
+    def score(self, lines: list[Line], document: Document | None = None) -> float:
         kinds = [line_kind(t) for _, t in lines if not is_page_furniture(t)]
         if "numbers" not in kinds:
             return 0.0
         return (len(kinds) - kinds.count("other")) / len(kinds)
 
-    def rows(self, lines: list[Line]) -> list[RawRow]:
+    def rows(self, lines: list[Line], document: Document | None = None) -> list[RawRow]:
         return [line_cells(n, t) for n, t in lines if not is_page_furniture(t)]
 
 

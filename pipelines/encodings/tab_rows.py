@@ -3,19 +3,20 @@ shift position from row to row (sample 003)."""
 
 from __future__ import annotations
 
+from ..document import Document
 from .base import Line, RawCell, RawRow, content, has_markup
 
 
 class TabRows:
     name = "tab_rows"
 
-    def score(self, lines: list[Line]) -> float:
+    def score(self, lines: list[Line], document: Document | None = None) -> float:
         body = content(lines)
         if not body:
             return 0.0
         return sum(1 for _, t in body if _is_tab_row(t)) / len(body)
 
-    def rows(self, lines: list[Line]) -> list[RawRow]:
+    def rows(self, lines: list[Line], document: Document | None = None) -> list[RawRow]:
         rows = []
         for number, text in content(lines):
             fields = [f.strip() for f in text.rstrip("\n").split("\t")]
