@@ -25,6 +25,7 @@ import polars as pl
 
 from schemas.forms import FORMS, FormVersion, Section
 
+from . import render_docx
 from .parse_all import Progress, map_chunks
 
 YEARS = tuple(range(2019, 2025))
@@ -281,6 +282,7 @@ class Layout:
     table: Callable[[Table], str]
     suffix: str = ".txt"
     html: bool = False
+    document: Callable[..., bytes] | None = None  # writes the whole file, tables drawn by itself
 
 
 # One renderer for each table encoding of the parser it can write; `encodings()` keeps those the
@@ -293,6 +295,7 @@ LAYOUTS: dict[str, Layout] = {
     "markdown_tables": Layout(_markdown, ".md"),
     "html_tables": Layout(_html, ".html", html=True),
     "flattened": Layout(_flattened),
+    "docx": Layout(_tab_rows, ".docx", document=render_docx.render),
 }
 
 
@@ -303,7 +306,8 @@ def encodings() -> list[str]:
     return [name for name in LAYOUTS if name in ENCODINGS]
 
 
-def render(form: FormVersion, agency: str, year: int, encoding: str, cells: Cells, day: int = 20) -> str:
+def render(form: FormVersion, agency: str, year: int, encoding: str, cells: Cells, day: int = 20,
+           variant: int = 0) -> str | bytes:
     layout = LAYOUTS[encoding]
     blocks: list[tuple[str, str]] = [("", f"{agency}{year}年政府信息公开工作年度报告"), ("", INTRO.format(year=year)),
                                      (OVERVIEW[0], OVERVIEW[1].format(year=year))]
@@ -311,6 +315,8 @@ def render(form: FormVersion, agency: str, year: int, encoding: str, cells: Cell
         section = form.section(code)
         blocks.append((f"{section.number}、{section.title_zh}", "\x00" + layout.table(table)))
     blocks += [PROBLEMS, OTHERS, ("", agency), ("", f"{year + 1}年1月{day}日")]
+    if layout.document:
+        return layout.document(form, agency, year, cells, blocks, variant)
     if layout.html:
         body = []
         for heading, text in blocks:
@@ -368,7 +374,12 @@ def _generate_bodies(task: tuple[Spec, str, list[int]]) -> list[dict]:
             name = f"{year}/{encoding}/{number:07d}{LAYOUTS[encoding].suffix}"
             path = root / "raw" / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(render(form, body.agency, year, encoding, cells, day=1 + number % 28), encoding="utf-8")
+            rendered = render(form, body.agency, year, encoding, cells, day=1 + number % 28,
+                              variant=number // len(names))
+            if isinstance(rendered, bytes):
+                path.write_bytes(rendered)
+            else:
+                path.write_text(rendered, encoding="utf-8")
             reports.append({"source_file": name, "agency": body.agency, "year": year, "form_version": form.code,
                             "encoding": encoding, "broken_rule": broken[0], "broken_row": broken[1],
                             "broken_col": broken[2]})

@@ -10,6 +10,7 @@ from assets.cli import main
 from pipelines.corpus import LAYOUTS, Spec, accuracy, encodings, generate, truth_cells
 from pipelines.encodings import ENCODINGS
 from pipelines.incremental import Store, changes
+from pipelines.readers import READERS
 from schemas.forms import FORMS
 
 # Two years of each form, every encoding at least twice.
@@ -45,7 +46,7 @@ def _sides(identity, frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def test_every_encoding_the_parser_reads_is_written():
-    assert set(LAYOUTS) <= set(ENCODINGS), "every layout is an encoding of the parser"
+    assert set(LAYOUTS) <= set(ENCODINGS) | set(READERS), "every layout is an encoding or a format the parser reads"
     assert {"cell_per_line", "pipe_cells", "tab_rows"} <= set(encodings())
 
 

@@ -1,0 +1,233 @@
+"""Reports written as Word (.docx) files, the way the official forms lay their tables out: merged cells
+where the form merges them (申请人情况 over the applicant columns, 法人或其他组织 over five, 三、本年度办理结果
+down the results, 行政诉讼 over ten columns), paragraphs around the tables, the title in the document's
+properties.
+
+The XML is written directly (a .docx is a ZIP of a few XML parts): no library between the form and the
+file, so what the generator writes is exactly what a reader is tested against. Variants make the
+corpus cover what real Word files do: labels split across runs (as editing leaves them), with
+deleted text and a page-number field beside them, and tables held inside a layout table.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from schemas.forms import FormVersion, Section
+
+from .document import place_spans
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+Span = tuple[str, int, int]  # (text, rowspan, colspan)
+SpannedTable = list[list[Span]]  # cells as written, row by row
+
+
+@dataclass(frozen=True)
+class Variant:
+    split_runs: bool = False  # labels split across runs, with deleted text and a field beside them
+    nested: bool = False  # each table held in a one-cell layout table with its heading
+
+
+VARIANTS = (Variant(), Variant(split_runs=True), Variant(nested=True), Variant(split_runs=True, nested=True))
+
+
+# --- the form's tables, merged as the form merges them ------------------------------------------------
+
+
+def spanned_tables(form: FormVersion, cells: dict) -> dict[str, SpannedTable]:
+    return {"active": _active(form.section("active"), cells),
+            "requests": _requests(form.section("requests"), cells),
+            "appeals": _appeals(form.section("appeals"), cells)}
+
+
+def _active(section: Section, cells: dict) -> SpannedTable:
+    """Blocks of rows with their own header; a block narrower than the widest has its last column
+    spread over the rest (2021: 本年处理决定数量 over three columns)."""
+    width = 1 + max(len(section.columns_of(row)) for row in section.rows)
+    table: SpannedTable = []
+    header = None
+
+    def spread(texts: list[str]) -> list[Span]:
+        spans = [(t, 1, 1) for t in texts]
+        text, _, _ = spans[-1]
+        spans[-1] = (text, 1, width - len(texts) + 1)
+        return spans
+
+    for row in section.rows:
+        columns = section.columns_of(row)
+        if columns != header:
+            table.append(spread(["信息内容", *(section.column(c).label_zh for c in columns)]))
+            header = columns
+        table.append(spread([row.label_zh, *(cells[("active", row.code, c)][1] for c in columns)]))
+    return table
+
+
+def _requests(section: Section, cells: dict) -> SpannedTable:
+    """Three label columns and seven value columns. The results heading runs down every row of the
+    results; each group of them (（三）不予公开 …) runs down its own rows beside their labels."""
+    columns = [c for c in section.columns if c.code != "total"]
+    table: SpannedTable = [
+        [("", 3, 3), ("申请人情况", 1, len(section.columns))],
+        [(columns[0].label_zh, 2, 1), ("法人或其他组织", 1, len(columns) - 1), (section.column("total").label_zh, 2, 1)],
+        [(c.label_zh, 1, 1) for c in columns[1:]],
+    ]
+    results = [r for r in section.rows if r.group]
+    group_size: dict[str, int] = {}
+    for row in results:
+        group_size[row.group] = group_size.get(row.group, 0) + 1
+    seen: set[str] = set()
+    for row in section.rows:
+        spans: list[Span] = []
+        if row.group is None:
+            spans.append((row.label_zh, 1, 3))
+        else:
+            if "results" not in seen:
+                spans.append((section.groups["results"], len(results), 1))
+                seen.add("results")
+            if row.group == "results":
+                spans.append((row.label_zh, 1, 2))
+            else:
+                if row.group not in seen:
+                    spans.append((section.groups[row.group], group_size[row.group], 1))
+                    seen.add(row.group)
+                spans.append((row.label_zh, 1, 1))
+        spans += [(cells[("requests", row.code, c)][1], 1, 1) for c in section.columns_of(row)]
+        table.append(spans)
+    return table
+
+
+def _appeals(section: Section, cells: dict) -> SpannedTable:
+    """行政复议 over its five columns, 行政诉讼 over ten; the review's column labels run down two rows."""
+    labels = [c.label_zh for c in section.columns]
+    first, *litigation = section.rows
+    n = len(labels)
+    return [
+        [(first.label_zh, 1, n), (section.groups["litigation"], 1, n * len(litigation))],
+        [*((label, 2, 1) for label in labels), *((r.label_zh, 1, n) for r in litigation)],
+        [(label, 1, 1) for _ in litigation for label in labels],
+        [(cells[("appeals", r.code, c.code)][1], 1, 1) for r in section.rows for c in section.columns],
+    ]
+
+
+# --- XML -------------------------------------------------------------------------------------------
+
+
+def _runs(text: str, split: bool) -> str:
+    """A paragraph's runs. Split: cut in two runs of different formatting, with the spell-check and
+    bookmark marks Word leaves between them."""
+    if not split or len(text) < 2 or text.isascii():
+        return f"<w:r><w:t xml:space=\"preserve\">{escape(text)}</w:t></w:r>" if text else ""
+    cut = len(text) // 2
+    return (f"<w:r><w:t>{escape(text[:cut])}</w:t></w:r><w:proofErr w:type=\"spellStart\"/>"
+            f"<w:bookmarkStart w:id=\"0\" w:name=\"_GoBack\"/><w:bookmarkEnd w:id=\"0\"/>"
+            f"<w:r><w:rPr><w:b/></w:rPr><w:t>{escape(text[cut:])}</w:t></w:r><w:proofErr w:type=\"spellEnd\"/>")
+
+
+def _paragraph(text: str, split: bool = False, noise: bool = False) -> str:
+    body = _runs(text, split)
+    if noise:  # what editing leaves in a paragraph: deleted text, and a field whose result is no text of the report
+        body += ("<w:del w:id=\"1\" w:author=\"x\"><w:r><w:delText>（删去的文字）</w:delText></w:r></w:del>"
+                 "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r>"
+                 "<w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>1</w:t></w:r>"
+                 "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>")
+    return f"<w:p>{body}</w:p>"
+
+
+def _table(table: SpannedTable, split: bool) -> str:
+    """Rows of cells as written, expanded to the DOCX grid: a cell spanning columns is one w:tc with
+    gridSpan; a cell spanning rows is a w:tc with vMerge="restart" and, in each row below, a w:tc with
+    vMerge continuing it."""
+    placed = place_spans([[(text, rs, cs, None) for text, rs, cs in row] for row in table])
+    n_cols = max(c.col + c.colspan for c in placed)
+    by_row: dict[int, list] = {}
+    for cell in placed:
+        for r in range(cell.row, cell.row + cell.rowspan):
+            by_row.setdefault(r, []).append(cell)
+    rows = []
+    for r in range(len(table)):
+        tcs = []
+        for cell in sorted(by_row.get(r, []), key=lambda c: c.col):
+            props = f"<w:gridSpan w:val=\"{cell.colspan}\"/>" if cell.colspan > 1 else ""
+            if cell.rowspan > 1:
+                props += "<w:vMerge w:val=\"restart\"/>" if cell.row == r else "<w:vMerge/>"
+            text = cell.text if cell.row == r else ""
+            label = split and not text.lstrip("+-").replace(".", "").isdigit()
+            tcs.append(f"<w:tc><w:tcPr>{props}</w:tcPr>{_paragraph(text, label)}</w:tc>")
+        rows.append("<w:tr>" + "".join(tcs) + "</w:tr>")
+    grid = "<w:tblGrid>" + "<w:gridCol w:w=\"600\"/>" * n_cols + "</w:tblGrid>"
+    return f"<w:tbl><w:tblPr><w:tblW w:w=\"0\" w:type=\"auto\"/></w:tblPr>{grid}{''.join(rows)}</w:tbl>"
+
+
+def _held(heading: str, table: str, split: bool) -> str:
+    """A layout table of one cell holding a section's heading and its table (Word wants a paragraph
+    after a table in a cell)."""
+    return ("<w:tbl><w:tblPr><w:tblW w:w=\"0\" w:type=\"auto\"/></w:tblPr><w:tblGrid><w:gridCol w:w=\"9000\"/>"
+            f"</w:tblGrid><w:tr><w:tc>{_paragraph(heading, split)}{table}<w:p/></w:tc></w:tr></w:tbl>")
+
+
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/word/document.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+    '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+    '</Types>')
+_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+    'Target="word/document.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" '
+    'Target="docProps/core.xml"/>'
+    '</Relationships>')
+
+
+def _core(title: str) -> str:
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/">'
+            f'<dc:title>{escape(title)}</dc:title><dc:creator>gongkai</dc:creator></cp:coreProperties>')
+
+
+def package(body: str, title: str | None = None) -> bytes:
+    """A .docx holding `body` (the XML of w:body's children) and, where given, the title property."""
+    document = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="{W}" xmlns:r="{R}">'
+                f'<w:body>{body}<w:sectPr/></w:body></w:document>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        z.writestr("_rels/.rels", _RELS)
+        z.writestr("word/document.xml", document)
+        if title is not None:
+            z.writestr("docProps/core.xml", _core(title))
+    return out.getvalue()
+
+
+def render(form: FormVersion, agency: str, year: int, cells: dict, blocks: list[tuple[str, str]],
+           variant: int = 0) -> bytes:
+    """A report as a .docx: `blocks` are (heading, text) in order as the text renderings have them, a
+    table's text starting with a NUL; the tables are drawn here, with their merges, in the order the
+    form has them. `variant` picks one of VARIANTS (cycling), so that a corpus has them all."""
+    chosen = VARIANTS[variant % len(VARIANTS)]
+    split = chosen.split_runs
+    drawn = iter(spanned_tables(form, cells).values())
+    body = []
+    for n, (heading, text) in enumerate(blocks):
+        if text.startswith("\x00"):
+            xml = _table(next(drawn), split)
+            if chosen.nested:
+                body.append(_held(heading, xml, split))
+            else:
+                body += [_paragraph(heading, split), xml]
+            continue
+        if heading:
+            body.append(_paragraph(heading, split))
+        body.append(_paragraph(text, split, noise=split and n == 1))
+    return package("".join(body), title=blocks[0][1])
