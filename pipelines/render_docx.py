@@ -116,16 +116,27 @@ def _appeals(section: Section, cells: dict) -> SpannedTable:
 
 # --- XML -------------------------------------------------------------------------------------------
 
+# What Word writes around every run, paragraph and cell of a report (fonts, sizes, spacing, widths,
+# revision ids): most of a real document part's bytes, so that reading it is measured as in life.
+_RPR = ('<w:rPr><w:rFonts w:ascii="仿宋_GB2312" w:eastAsia="仿宋_GB2312" w:hAnsi="宋体" w:cs="宋体"/>'
+        '<w:color w:val="000000"/><w:kern w:val="0"/><w:sz w:val="20"/><w:szCs w:val="20"/></w:rPr>')
+_PPR = ('<w:pPr><w:widowControl/><w:spacing w:line="300" w:lineRule="exact"/><w:jc w:val="center"/>'
+        '<w:rPr><w:rFonts w:ascii="仿宋_GB2312" w:eastAsia="仿宋_GB2312"/><w:sz w:val="20"/></w:rPr></w:pPr>')
+_P = '<w:p w:rsidR="00A31C4E" w:rsidRDefault="00A31C4E" w:rsidP="004B2F1D">'
+_R = '<w:r w:rsidRPr="00D86B2E">'
+_TCPR = '<w:tcW w:w="{w}" w:type="dxa"/><w:vAlign w:val="center"/>'
+
 
 def _runs(text: str, split: bool) -> str:
     """A paragraph's runs. Split: cut in two runs of different formatting, with the spell-check and
     bookmark marks Word leaves between them."""
     if not split or len(text) < 2 or text.isascii():
-        return f"<w:r><w:t xml:space=\"preserve\">{escape(text)}</w:t></w:r>" if text else ""
+        return f"{_R}{_RPR}<w:t xml:space=\"preserve\">{escape(text)}</w:t></w:r>" if text else ""
     cut = len(text) // 2
-    return (f"<w:r><w:t>{escape(text[:cut])}</w:t></w:r><w:proofErr w:type=\"spellStart\"/>"
+    return (f"{_R}{_RPR}<w:t>{escape(text[:cut])}</w:t></w:r><w:proofErr w:type=\"spellStart\"/>"
             f"<w:bookmarkStart w:id=\"0\" w:name=\"_GoBack\"/><w:bookmarkEnd w:id=\"0\"/>"
-            f"<w:r><w:rPr><w:b/></w:rPr><w:t>{escape(text[cut:])}</w:t></w:r><w:proofErr w:type=\"spellEnd\"/>")
+            f"{_R}<w:rPr><w:b/><w:sz w:val=\"20\"/></w:rPr><w:t>{escape(text[cut:])}</w:t></w:r>"
+            f"<w:proofErr w:type=\"spellEnd\"/>")
 
 
 def _paragraph(text: str, split: bool = False, noise: bool = False) -> str:
@@ -135,7 +146,7 @@ def _paragraph(text: str, split: bool = False, noise: bool = False) -> str:
                  "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r>"
                  "<w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>1</w:t></w:r>"
                  "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>")
-    return f"<w:p>{body}</w:p>"
+    return f"{_P}{_PPR}{body}</w:p>"
 
 
 def _table(table: SpannedTable, split: bool) -> str:
@@ -157,8 +168,10 @@ def _table(table: SpannedTable, split: bool) -> str:
                 props += "<w:vMerge w:val=\"restart\"/>" if cell.row == r else "<w:vMerge/>"
             text = cell.text if cell.row == r else ""
             label = split and not text.lstrip("+-").replace(".", "").isdigit()
-            tcs.append(f"<w:tc><w:tcPr>{props}</w:tcPr>{_paragraph(text, label)}</w:tc>")
-        rows.append("<w:tr>" + "".join(tcs) + "</w:tr>")
+            width = _TCPR.format(w=600 * cell.colspan)
+            tcs.append(f"<w:tc><w:tcPr>{width}{props}</w:tcPr>{_paragraph(text, label)}</w:tc>")
+        rows.append('<w:tr w:rsidR="00A31C4E" w:rsidTr="004B2F1D"><w:trPr><w:trHeight w:val="400"/></w:trPr>'
+                    + "".join(tcs) + "</w:tr>")
     grid = "<w:tblGrid>" + "<w:gridCol w:w=\"600\"/>" * n_cols + "</w:tblGrid>"
     return f"<w:tbl><w:tblPr><w:tblW w:w=\"0\" w:type=\"auto\"/></w:tblPr>{grid}{''.join(rows)}</w:tbl>"
 

@@ -69,7 +69,7 @@ class _Tags:
         self.grid_span, self.v_merge, self.h_merge, self.grid_before = (
             w + "gridSpan", w + "vMerge", w + "hMerge", w + "gridBefore")
         # Subtrees with no text of the report: properties, deleted and moved-away text, old copies.
-        self.skipped = frozenset({w + "pPr", w + "rPr", w + "tblPr", w + "tblGrid", w + "sectPr", w + "del",
+        self.skipped = frozenset({w + "pPr", w + "tblPr", w + "tblGrid", w + "sectPr", w + "del",
                                   w + "moveFrom", w + "sdtPr", w + "sdtEndPr", w + "delText",
                                   w + "delInstrText", MC + "Fallback"})
         self.blocks_within = frozenset({self.sdt, self.sdt_content, self.custom_xml, w + "ins", w + "moveTo"})
@@ -150,9 +150,9 @@ class _Reader:
             if tag == w.t:
                 if not self.fields or not self.hidden():
                     parts.append(child.text or "")
-            elif tag == w.r:
-                if not _on(child.find(w.r_pr + "/" + w.vanish), w.val):
-                    self.runs(child, parts)
+            elif tag == w.r_pr:  # a run's properties come first in it: hidden text ends the run here
+                if _on(child.find(w.vanish), w.val):
+                    return
             elif tag in w.skipped:
                 continue
             elif tag in (w.tab, w.ptab, w.br, w.cr):
