@@ -31,9 +31,11 @@ SpannedTable = list[list[Span]]  # cells as written, row by row
 class Variant:
     split_runs: bool = False  # labels split across runs, with deleted text and a field beside them
     nested: bool = False  # each table held in a one-cell layout table with its heading
+    numbered: bool = False  # headings numbered by Word (一、…) through their style, the numbers in no run
 
 
-VARIANTS = (Variant(), Variant(split_runs=True), Variant(nested=True), Variant(split_runs=True, nested=True))
+VARIANTS = (Variant(), Variant(split_runs=True), Variant(nested=True), Variant(split_runs=True, nested=True),
+            Variant(numbered=True))
 
 
 # --- the form's tables, merged as the form merges them ------------------------------------------------
@@ -139,14 +141,20 @@ def _runs(text: str, split: bool) -> str:
             f"<w:proofErr w:type=\"spellEnd\"/>")
 
 
-def _paragraph(text: str, split: bool = False, noise: bool = False) -> str:
+def _paragraph(text: str, split: bool = False, noise: bool = False, numbered: bool = False) -> str:
+    """A paragraph; numbered: a heading ("二、主动公开…") whose number Word writes from the heading style's
+    list, the text holding only its words."""
+    props = _PPR
+    if numbered and "、" in text:
+        text = text.split("、", 1)[1]
+        props = '<w:pPr><w:pStyle w:val="2"/></w:pPr>'
     body = _runs(text, split)
     if noise:  # what editing leaves in a paragraph: deleted text, and a field whose result is no text of the report
         body += ("<w:del w:id=\"1\" w:author=\"x\"><w:r><w:delText>（删去的文字）</w:delText></w:r></w:del>"
                  "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r>"
                  "<w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>1</w:t></w:r>"
                  "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>")
-    return f"{_P}{_PPR}{body}</w:p>"
+    return f"{_P}{props}{body}</w:p>"
 
 
 def _table(table: SpannedTable, split: bool) -> str:
@@ -176,11 +184,11 @@ def _table(table: SpannedTable, split: bool) -> str:
     return f"<w:tbl><w:tblPr><w:tblW w:w=\"0\" w:type=\"auto\"/></w:tblPr>{grid}{''.join(rows)}</w:tbl>"
 
 
-def _held(heading: str, table: str, split: bool) -> str:
+def _held(heading: str, table: str, split: bool, numbered: bool) -> str:
     """A layout table of one cell holding a section's heading and its table (Word wants a paragraph
     after a table in a cell)."""
     return ("<w:tbl><w:tblPr><w:tblW w:w=\"0\" w:type=\"auto\"/></w:tblPr><w:tblGrid><w:gridCol w:w=\"9000\"/>"
-            f"</w:tblGrid><w:tr><w:tc>{_paragraph(heading, split)}{table}<w:p/></w:tc></w:tr></w:tbl>")
+            f"</w:tblGrid><w:tr><w:tc>{_paragraph(heading, split, numbered=numbered)}{table}<w:p/></w:tc></w:tr></w:tbl>")
 
 
 _CONTENT_TYPES = (
@@ -191,7 +199,34 @@ _CONTENT_TYPES = (
     '<Override PartName="/word/document.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
     '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+    '<Override PartName="/word/numbering.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/>'
+    '<Override PartName="/word/styles.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>'
     '</Types>')
+_DOCUMENT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" '
+    'Target="numbering.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+    'Target="styles.xml"/>'
+    '</Relationships>')
+# The heading style "2" (标题 2) numbers its paragraphs 一、二、… from list 1, as reports' templates do.
+_NUMBERING = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:numbering xmlns:w="{W}">'
+    '<w:abstractNum w:abstractNumId="0"><w:multiLevelType w:val="multilevel"/>'
+    '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:suff w:val="nothing"/>'
+    '<w:lvlText w:val="%1、"/><w:lvlJc w:val="left"/></w:lvl>'
+    '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:suff w:val="nothing"/>'
+    '<w:lvlText w:val="（%2）"/><w:lvlJc w:val="left"/></w:lvl></w:abstractNum>'
+    '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>')
+_STYLES = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:styles xmlns:w="{W}">'
+    '<w:style w:type="paragraph" w:styleId="1"><w:name w:val="heading 1"/>'
+    '<w:pPr><w:numPr><w:numId w:val="1"/></w:numPr><w:outlineLvl w:val="0"/></w:pPr></w:style>'
+    '<w:style w:type="paragraph" w:styleId="2"><w:name w:val="heading 2"/><w:basedOn w:val="1"/></w:style>'
+    '</w:styles>')
 _RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
@@ -209,17 +244,23 @@ def _core(title: str) -> str:
             f'<dc:title>{escape(title)}</dc:title><dc:creator>gongkai</dc:creator></cp:coreProperties>')
 
 
-def package(body: str, title: str | None = None) -> bytes:
-    """A .docx holding `body` (the XML of w:body's children) and, where given, the title property."""
+def package(body: str, title: str | None = None, numbering: str | None = None, styles: str | None = None) -> bytes:
+    """A .docx holding `body` (the XML of w:body's children) and, where given, the title property
+    and the parts that number paragraphs (word/numbering.xml, word/styles.xml)."""
     document = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="{W}" xmlns:r="{R}">'
                 f'<w:body>{body}<w:sectPr/></w:body></w:document>')
+    parts = {"[Content_Types].xml": _CONTENT_TYPES, "_rels/.rels": _RELS, "word/document.xml": document}
+    if title is not None:
+        parts["docProps/core.xml"] = _core(title)
+    if numbering is not None:
+        parts["word/_rels/document.xml.rels"] = _DOCUMENT_RELS
+        parts["word/numbering.xml"] = numbering
+        parts["word/styles.xml"] = styles or f'<w:styles xmlns:w="{W}"/>'
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        z.writestr("_rels/.rels", _RELS)
-        z.writestr("word/document.xml", document)
-        if title is not None:
-            z.writestr("docProps/core.xml", _core(title))
+    with zipfile.ZipFile(out, "w") as z:
+        for name, text in parts.items():
+            # A fixed time stamp: the same seed writes the same bytes, so the same report ids.
+            z.writestr(zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0)), text, zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
@@ -229,18 +270,20 @@ def render(form: FormVersion, agency: str, year: int, cells: dict, blocks: list[
     table's text starting with a NUL; the tables are drawn here, with their merges, in the order the
     form has them. `variant` picks one of VARIANTS (cycling), so that a corpus has them all."""
     chosen = VARIANTS[variant % len(VARIANTS)]
-    split = chosen.split_runs
+    split, numbered = chosen.split_runs, chosen.numbered
     drawn = iter(spanned_tables(form, cells).values())
     body = []
     for n, (heading, text) in enumerate(blocks):
         if text.startswith("\x00"):
             xml = _table(next(drawn), split)
             if chosen.nested:
-                body.append(_held(heading, xml, split))
+                body.append(_held(heading, xml, split, numbered))
             else:
-                body += [_paragraph(heading, split), xml]
+                body += [_paragraph(heading, split, numbered=numbered), xml]
             continue
         if heading:
-            body.append(_paragraph(heading, split))
+            body.append(_paragraph(heading, split, numbered=numbered))
         body.append(_paragraph(text, split, noise=split and n == 1))
+    if numbered:
+        return package("".join(body), title=blocks[0][1], numbering=_NUMBERING, styles=_STYLES)
     return package("".join(body), title=blocks[0][1])

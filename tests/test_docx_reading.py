@@ -74,7 +74,7 @@ def test_generated_reports_read_every_cell_right(form_code, year, variant):
 def test_fixtures_read_as_their_truth():
     truth = pl.read_csv(DOCX / "generated.truth.tsv", separator="\t", schema_overrides={"raw_text": pl.String})
     files = sorted(DOCX.glob("generated_*.docx"))
-    assert len(files) == 4
+    assert len(files) == 5
     for path in files:
         report = parse_via_text(READER.read(path.read_bytes()))
         assert report.status == "parsed" and report.agency == "抚州市高新技术产业开发区人民政府办公室"
@@ -314,3 +314,54 @@ def test_the_main_part_is_where_the_package_says_and_a_damaged_title_costs_only_
     data = _zip({"_rels/.rels": rels, "word/main.xml": document_xml, "docProps/core.xml": b"<cp:coreProperties"})
     document = READER.read(data)
     assert document.text == "正文" and document.title is None
+
+
+# --- numbered paragraphs ---------------------------------------------------------------------------
+
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _numbered(text: str, num_id: str, ilvl: int = 0) -> str:
+    return (f"<w:p><w:pPr><w:numPr><w:ilvl w:val=\"{ilvl}\"/><w:numId w:val=\"{num_id}\"/></w:numPr></w:pPr>"
+            f"<w:r><w:t>{text}</w:t></w:r></w:p>")
+
+
+def _lvl(ilvl: int, fmt: str, text: str, start: int = 1, suff: str = "nothing") -> str:
+    return (f"<w:lvl w:ilvl=\"{ilvl}\"><w:start w:val=\"{start}\"/><w:numFmt w:val=\"{fmt}\"/>"
+            f"<w:suff w:val=\"{suff}\"/><w:lvlText w:val=\"{text}\"/></w:lvl>")
+
+
+def test_numbers_word_writes_are_read_before_the_text():
+    numbering = (f"<w:numbering {_W}>"
+                 "<w:abstractNum w:abstractNumId=\"0\">" + _lvl(0, "chineseCounting", "%1、")
+                 + _lvl(1, "chineseCounting", "（%2）") + _lvl(2, "decimal", "%3.", suff="tab") + "</w:abstractNum>"
+                 "<w:abstractNum w:abstractNumId=\"1\">" + _lvl(0, "bullet", "●") + "</w:abstractNum>"
+                 "<w:num w:numId=\"1\"><w:abstractNumId w:val=\"0\"/></w:num>"
+                 "<w:num w:numId=\"2\"><w:abstractNumId w:val=\"1\"/></w:num>"
+                 "<w:num w:numId=\"3\"><w:abstractNumId w:val=\"0\"/>"
+                 "<w:lvlOverride w:ilvl=\"2\"><w:startOverride w:val=\"1\"/></w:lvlOverride></w:num>"
+                 "</w:numbering>")
+    body = (_numbered("总体情况", "1") + _numbered("主动公开", "1") + _numbered("予以公开", "1", 1)
+            + _numbered("不予公开", "1", 1) + _numbered("属于国家秘密", "1", 2) + _numbered("其他法律", "1", 2)
+            + _numbered("要点", "2") + _numbered("收到和处理", "1")
+            + "<w:tbl><w:tr><w:tc>" + _numbered("无法提供", "1", 1) + "</w:tc><w:tc>" + _p("0") + "</w:tc></w:tr>"
+            "<w:tr><w:tc>" + _numbered("本机关不掌握", "3", 2) + "</w:tc><w:tc>" + _p("1") + "</w:tc></w:tr></w:tbl>"
+            + _numbered("不编号", "0"))
+    document = READER.read(package(body, numbering=numbering))
+    assert [line.text for line in document.lines] == [
+        "一、总体情况", "二、主动公开", "（一）予以公开", "（二）不予公开", "1. 属于国家秘密", "2. 其他法律",
+        "要点", "三、收到和处理", "（一）无法提供\t0", "1. 本机关不掌握\t1", "不编号"]
+
+
+@pytest.mark.parametrize("n,text", [(1, "一"), (10, "十"), (15, "十五"), (21, "二十一"), (100, "一百"),
+                                    (105, "一百零五"), (110, "一百一十")])
+def test_chinese_counting(n, text):
+    from pipelines.readers.word_numbering import FORMATS
+
+    assert FORMATS["chineseCounting"](n) == text
+
+
+def test_the_same_report_is_written_as_the_same_bytes():
+    form = FORMS["2019"]
+    cells = draw_numbers(form, Body("x"), random.Random(5))
+    assert render(form, "某县", 2020, "docx", cells, variant=4) == render(form, "某县", 2020, "docx", cells, variant=4)
