@@ -263,7 +263,12 @@ def _ole(*streams: str) -> bytes:
     (b"", "empty file"),
     (_ole("EncryptionInfo", "EncryptedPackage"), "encrypted .docx (password-protected)"),
     (_ole("WordDocument", "1Table"), "Word 97–2003 (.doc) writes: save it as .docx"),
-    (b"{\\rtf1 not a zip}", "damaged .docx: not a ZIP archive"),
+    (b"{\\rtf1\\ansi x}", "an RTF file named .docx: open it in Word and save it as .docx"),
+    (b"\xef\xbb\xbf<!DOCTYPE html><html><body>x</body></html>", "a web page (HTML) named .docx: rename it .html"),
+    (b"MIME-Version: 1.0\r\nContent-Type: multipart/related;", "a web archive (MHT) named .docx"),
+    (b"<?xml version='1.0'?><?mso-application progid='Word.Document'?>", "Word XML (a single .xml file)"),
+    (b"\x89PNG\r\n\x1a\n", "damaged .docx: not a ZIP archive"),
+    (package("<w:altChunk r:id=\"rId9\"/>"), "holds content in another format (w:altChunk"),
     (package(_p("x"))[:200], "damaged .docx"),
     (_zip({"xl/workbook.xml": b"<workbook/>"}), "not a Word document: the archive has no word/document.xml"),
     (_zip({"word/document.xml": b"<w:document xmlns:w='x'><w:body>"}), "is not well-formed XML"),
@@ -365,3 +370,9 @@ def test_the_same_report_is_written_as_the_same_bytes():
     form = FORMS["2019"]
     cells = draw_numbers(form, Body("x"), random.Random(5))
     assert render(form, "某县", 2020, "docx", cells, variant=4) == render(form, "某县", 2020, "docx", cells, variant=4)
+
+
+def test_ruby_text_reads_its_base_not_its_phonetic_guide():
+    body = ("<w:p><w:r><w:ruby><w:rubyPr/><w:rt><w:r><w:t>zhèng</w:t></w:r></w:rt>"
+            "<w:rubyBase><w:r><w:t>政</w:t></w:r></w:rubyBase></w:ruby></w:r><w:r><w:t>务</w:t></w:r></w:p>")
+    assert _read_body(body).lines[0].text == "政务"

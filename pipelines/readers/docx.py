@@ -66,15 +66,16 @@ class _Tags:
         self.no_break_hyphen = w + "noBreakHyphen"
         self.fld_char, self.fld_char_type, self.instr_text, self.fld_simple, self.instr = (
             w + "fldChar", w + "fldCharType", w + "instrText", w + "fldSimple", w + "instr")
-        self.txbx_content = w + "txbxContent"
+        self.txbx_content, self.alt_chunk = w + "txbxContent", w + "altChunk"
         self.r_pr, self.vanish, self.tc_pr, self.tr_pr = w + "rPr", w + "vanish", w + "tcPr", w + "trPr"
         self.p_pr = w + "pPr"
         self.grid_span, self.v_merge, self.h_merge, self.grid_before = (
             w + "gridSpan", w + "vMerge", w + "hMerge", w + "gridBefore")
-        # Subtrees with no text of the report: properties, deleted and moved-away text, old copies.
+        # Subtrees with no text of the report: properties, deleted and moved-away text, the phonetic
+        # guide over ruby text, old copies.
         self.skipped = frozenset({w + "pPr", w + "tblPr", w + "tblGrid", w + "sectPr", w + "del",
                                   w + "moveFrom", w + "sdtPr", w + "sdtEndPr", w + "delText",
-                                  w + "delInstrText", MC + "Fallback"})
+                                  w + "delInstrText", w + "rt", MC + "Fallback"})
         self.blocks_within = frozenset({self.sdt, self.sdt_content, self.custom_xml, w + "ins", w + "moveTo"})
 
 
@@ -132,6 +133,11 @@ class _Reader:
                 self.paragraph(child)
             elif child.tag == w.tbl:
                 self.table(child)
+            elif child.tag == w.alt_chunk:
+                # Word turns such a chunk into its own text only when it saves the file: until then
+                # the text is in another format, and reading around it would lose it unsaid.
+                raise Unreadable("the document holds content in another format (w:altChunk, e.g. HTML): "
+                                 "open it in Word and save it as .docx")
 
     def number(self, p: ET.Element) -> list[str]:
         """The paragraph's text so far: the number Word writes before it, where it is numbered."""
@@ -269,6 +275,21 @@ class _Reader:
 # --- the package ---------------------------------------------------------------------------------
 
 
+def _not_a_zip(data: bytes) -> str:
+    """Why bytes named .docx are no Word file: what they are instead, where that can be told (sites
+    serve web pages and RTF under a Word name), and what to do."""
+    head = data[:2048].lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n").lower()
+    if head.startswith(b"{\\rtf"):
+        return "not a .docx: an RTF file named .docx: open it in Word and save it as .docx"
+    if head.startswith(b"mime-version") or b"multipart/related" in head:
+        return "not a .docx: a web archive (MHT) named .docx: open it in Word and save it as .docx"
+    if b"<html" in head or b"<!doctype html" in head:
+        return "not a .docx: a web page (HTML) named .docx: rename it .html to have it read"
+    if head.startswith(b"<?xml") and b"word" in head:
+        return "not a .docx: Word XML (a single .xml file) named .docx: open it in Word and save it as .docx"
+    return "damaged .docx: not a ZIP archive"
+
+
 def _open(data: bytes) -> zipfile.ZipFile:
     if not data.strip():
         raise Unreadable("empty file")
@@ -277,7 +298,7 @@ def _open(data: bytes) -> zipfile.ZipFile:
             raise Unreadable("encrypted .docx (password-protected): save it without a password to have it read")
         raise Unreadable("not a .docx: an OLE compound file, as Word 97–2003 (.doc) writes: save it as .docx")
     if not data.startswith(b"PK"):
-        raise Unreadable("damaged .docx: not a ZIP archive")
+        raise Unreadable(_not_a_zip(data))
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except ZIP_ERRORS as e:
