@@ -165,7 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     generate.add_argument("--broken-share", type=float, default=0.1,
                           help="share of reports with one total off (default 0.1)")
     generate.add_argument("--years", default="2019-2024", help="report years, FIRST-LAST (default 2019-2024)")
-    generate.add_argument("--encodings", default="", help="comma-separated table encodings (default: all)")
+    generate.add_argument("--encodings", default="",
+                          help="comma-separated table encodings, or docx for Word files (default: every table encoding)")
     generate.set_defaults(handler=_generate)
     args = parser.parse_args(argv)
     return args.handler(args)
