@@ -376,3 +376,9 @@ def test_ruby_text_reads_its_base_not_its_phonetic_guide():
     body = ("<w:p><w:r><w:ruby><w:rubyPr/><w:rt><w:r><w:t>zhèng</w:t></w:r></w:rt>"
             "<w:rubyBase><w:r><w:t>政</w:t></w:r></w:rubyBase></w:ruby></w:r><w:r><w:t>务</w:t></w:r></w:p>")
     assert _read_body(body).lines[0].text == "政务"
+
+
+def test_a_field_that_never_ends_hides_nothing():
+    body = ("<w:p><w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r>"
+            "<w:r><w:t>一、总体情况</w:t></w:r></w:p>" + _p("正文"))
+    assert [line.text for line in _read_body(body).lines] == ["一、总体情况", "正文"]

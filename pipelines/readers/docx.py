@@ -10,7 +10,8 @@ is its runs joined, so that a label split across runs by editing reads whole; ta
 spaces. Left out, as they are not the report's text: deleted and moved-away text (w:del,
 w:moveFrom), hidden text (w:vanish), field instructions, and the results of fields that only number
 pages or list headings (PAGE, NUMPAGES, TOC, …); other fields keep their results (a hyperlink's
-words).
+words). In a file with a field that never ends, no field's result is left out. Numbered paragraphs
+begin with the number Word writes for them (word_numbering.py).
 
 Tables: a cell spanning columns (w:gridSpan, or the old w:hMerge) and rows (w:vMerge restart and
 continue) becomes one DocCell with its spans; w:gridBefore leaves columns free at a row's start. A
@@ -106,9 +107,10 @@ def _on(element: ET.Element | None, val: str) -> bool:
 
 
 class _Reader:
-    def __init__(self, tags: _Tags, numbering: Numbering | None = None) -> None:
+    def __init__(self, tags: _Tags, numbering: Numbering | None = None, fields_hide: bool = True) -> None:
         self.w = tags
         self.numbering = numbering
+        self.fields_hide = fields_hide  # off for a file whose fields do not end: their text is all shown
         self.lines: list[DocLine] = []
         self.tables: list[Table] = []
         self.paragraphs = 0
@@ -158,7 +160,7 @@ class _Reader:
     # --- text of runs ------------------------------------------------------------------------------
 
     def hidden(self) -> bool:
-        return any(f.unread or not f.in_result for f in self.fields)
+        return self.fields_hide and any(f.unread or not f.in_result for f in self.fields)
 
     def runs(self, element: ET.Element, parts: list[str]) -> None:
         w = self.w
@@ -392,6 +394,11 @@ class DocxReader:
         reader = _Reader(tags, _numbering(archive, main, ns))
         if body is not None:
             reader.blocks(body)
+            if reader.fields:
+                # A field that never ends would hide all the text after it: in a damaged file the
+                # fields are not trusted, and only their instructions are left out.
+                reader = _Reader(tags, _numbering(archive, main, ns), fields_hide=False)
+                reader.blocks(body)
         return Document(self.name, reader.lines, reader.tables, title=_title(archive, targets))
 
 
