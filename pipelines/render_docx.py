@@ -24,6 +24,8 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 Span = tuple[str, int, int]  # (text, rowspan, colspan)
+# What the forms write in the corner of 三 above the row labels.
+CORNER = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 SpannedTable = list[list[Span]]  # cells as written, row by row
 
 
@@ -74,7 +76,7 @@ def _requests(section: Section, cells: dict) -> SpannedTable:
     results; each group of them (（三）不予公开 …) runs down its own rows beside their labels."""
     columns = [c for c in section.columns if c.code != "total"]
     table: SpannedTable = [
-        [("", 3, 3), ("申请人情况", 1, len(section.columns))],
+        [(CORNER, 3, 3), ("申请人情况", 1, len(section.columns))],
         [(columns[0].label_zh, 2, 1), ("法人或其他组织", 1, len(columns) - 1), (section.column("total").label_zh, 2, 1)],
         [(c.label_zh, 1, 1) for c in columns[1:]],
     ]

@@ -18,7 +18,7 @@ from pipelines.corpus import Body, draw_numbers, render
 from pipelines.document import Document, Origin
 from pipelines.readers import reader_for
 from pipelines.readers.docx import READER, STRICT, TRANSITIONAL
-from pipelines.render_docx import VARIANTS, package
+from pipelines.render_docx import CORNER, VARIANTS, package
 from pipelines.report import parse_report
 from pipelines.text import Unreadable
 from schemas.forms import FORMS
@@ -96,7 +96,7 @@ def test_the_forms_merges_are_expanded():
     # 申请人情况 over the seven applicant columns, 法人或其他组织 over five, 自然人 and 总计 down two rows.
     assert (requests.n_rows, requests.n_cols) == (3 + len(form.section("requests").rows), 10)
     grid = _grid(requests)
-    assert grid[0] == [""] * 3 + ["申请人情况"] * 7
+    assert grid[0] == [CORNER] * 3 + ["申请人情况"] * 7
     assert grid[1][3:] == ["自然人", *["法人或其他组织"] * 5, "总计"]
     assert grid[2][3:] == ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
     corner = requests.grid[0][0]
@@ -129,7 +129,7 @@ def test_origins_are_table_row_and_grid_column():
     # A row among the lines: its written cells joined by a tab, where the table stands in the text.
     rows = [line for line in document.lines if line.table == 1]
     assert len(rows) == requests.n_rows
-    assert rows[0].text == "\t申请人情况" and rows[0].origin == Origin(table=2, row=1)
+    assert rows[0].text == f"{CORNER}\t申请人情况" and rows[0].origin == Origin(table=2, row=1)
     assert rows[5].text.startswith("三、本年度办理结果\t（一）予以公开\t")
     assert rows[6].text.startswith("（二）部分公开")  # the results heading stands in its first row only
     heading = document.lines.index(rows[0]) - 1
