@@ -6,12 +6,14 @@ properties.
 The XML is written directly (a .docx is a ZIP of a few XML parts): no library between the form and the
 file, so what the generator writes is exactly what a reader is tested against. Variants make the
 corpus cover what real Word files do: labels split across runs (as editing leaves them), with
-deleted text and a page-number field beside them, and tables held inside a layout table.
+deleted text and a page-number field beside them; tables held inside a layout table; headings and
+list items whose numbers Word writes from its numbering part.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
@@ -33,7 +35,7 @@ SpannedTable = list[list[Span]]  # cells as written, row by row
 class Variant:
     split_runs: bool = False  # labels split across runs, with deleted text and a field beside them
     nested: bool = False  # each table held in a one-cell layout table with its heading
-    numbered: bool = False  # headings numbered by Word (一、…) through their style, the numbers in no run
+    numbered: bool = False  # headings (一、…) and the items of 三 (1.…) numbered by Word: the numbers in no run
 
 
 VARIANTS = (Variant(), Variant(split_runs=True), Variant(nested=True), Variant(split_runs=True, nested=True),
@@ -143,13 +145,16 @@ def _runs(text: str, split: bool) -> str:
             f"<w:proofErr w:type=\"spellEnd\"/>")
 
 
-def _paragraph(text: str, split: bool = False, noise: bool = False, numbered: bool = False) -> str:
-    """A paragraph; numbered: a heading ("二、主动公开…") whose number Word writes from the heading style's
-    list, the text holding only its words."""
+def _paragraph(text: str, split: bool = False, noise: bool = False, numbered: bool | str = False) -> str:
+    """A paragraph; numbered True: a heading ("二、主动公开…") whose number Word writes from the heading
+    style's list, the text holding only its words; numbered a list's id: an item ("1.属于…") of it."""
     props = _PPR
-    if numbered and "、" in text:
+    if numbered is True and "、" in text:
         text = text.split("、", 1)[1]
         props = '<w:pPr><w:pStyle w:val="2"/></w:pPr>'
+    elif isinstance(numbered, str):  # an item of a list: its number is Word's, from list `numbered`
+        text = text.split(".", 1)[1]
+        props = f'<w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="{numbered}"/></w:numPr></w:pPr>'
     body = _runs(text, split)
     if noise:  # what editing leaves in a paragraph: deleted text, and a field whose result is no text of the report
         body += ("<w:del w:id=\"1\" w:author=\"x\"><w:r><w:delText>（删去的文字）</w:delText></w:r></w:del>"
@@ -159,7 +164,7 @@ def _paragraph(text: str, split: bool = False, noise: bool = False, numbered: bo
     return f"{_P}{props}{body}</w:p>"
 
 
-def _table(table: SpannedTable, split: bool) -> str:
+def _table(table: SpannedTable, split: bool, numbered: bool = False) -> str:
     """Rows of cells as written, expanded to the DOCX grid: a cell spanning columns is one w:tc with
     gridSpan; a cell spanning rows is a w:tc with vMerge="restart" and, in each row below, a w:tc with
     vMerge continuing it."""
@@ -170,6 +175,8 @@ def _table(table: SpannedTable, split: bool) -> str:
         for r in range(cell.row, cell.row + cell.rowspan):
             by_row.setdefault(r, []).append(cell)
     rows = []
+    lists = iter(_ITEM_LISTS)  # numbered: each group's items ("1.", "2.", …) a list of their own
+    items = None
     for r in range(len(table)):
         tcs = []
         for cell in sorted(by_row.get(r, []), key=lambda c: c.col):
@@ -178,8 +185,13 @@ def _table(table: SpannedTable, split: bool) -> str:
                 props += "<w:vMerge w:val=\"restart\"/>" if cell.row == r else "<w:vMerge/>"
             text = cell.text if cell.row == r else ""
             label = split and not text.lstrip("+-").replace(".", "").isdigit()
+            item: bool | str = False
+            if numbered and _ITEM.match(text):
+                if text.startswith("1."):
+                    items = next(lists)
+                item = items
             width = _TCPR.format(w=600 * cell.colspan)
-            tcs.append(f"<w:tc><w:tcPr>{width}{props}</w:tcPr>{_paragraph(text, label)}</w:tc>")
+            tcs.append(f"<w:tc><w:tcPr>{width}{props}</w:tcPr>{_paragraph(text, label, numbered=item)}</w:tc>")
         rows.append('<w:tr w:rsidR="00A31C4E" w:rsidTr="004B2F1D"><w:trPr><w:trHeight w:val="400"/></w:trPr>'
                     + "".join(tcs) + "</w:tr>")
     grid = "<w:tblGrid>" + "<w:gridCol w:w=\"600\"/>" * n_cols + "</w:tblGrid>"
@@ -214,7 +226,10 @@ _DOCUMENT_RELS = (
     '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
     'Target="styles.xml"/>'
     '</Relationships>')
-# The heading style "2" (标题 2) numbers its paragraphs 一、二、… from list 1, as reports' templates do.
+# The heading style "2" (标题 2) numbers its paragraphs 一、二、… from list 1, as reports' templates do;
+# the items of each group in 三 ("1.属于国家秘密" …) are numbered by a list of their own, restarting at 1.
+_ITEM_LISTS = tuple(str(n) for n in range(2, 10))
+_ITEM = re.compile(r"\d+\.\D")
 _NUMBERING = (
     f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:numbering xmlns:w="{W}">'
     '<w:abstractNum w:abstractNumId="0"><w:multiLevelType w:val="multilevel"/>'
@@ -222,7 +237,12 @@ _NUMBERING = (
     '<w:lvlText w:val="%1、"/><w:lvlJc w:val="left"/></w:lvl>'
     '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:suff w:val="nothing"/>'
     '<w:lvlText w:val="（%2）"/><w:lvlJc w:val="left"/></w:lvl></w:abstractNum>'
-    '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>')
+    '<w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+    '<w:suff w:val="nothing"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum>'
+    '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
+    + "".join(f'<w:num w:numId="{n}"><w:abstractNumId w:val="1"/><w:lvlOverride w:ilvl="0">'
+              '<w:startOverride w:val="1"/></w:lvlOverride></w:num>' for n in _ITEM_LISTS)
+    + '</w:numbering>')
 _STYLES = (
     f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:styles xmlns:w="{W}">'
     '<w:style w:type="paragraph" w:styleId="1"><w:name w:val="heading 1"/>'
@@ -277,7 +297,7 @@ def render(form: FormVersion, agency: str, year: int, cells: dict, blocks: list[
     body = []
     for n, (heading, text) in enumerate(blocks):
         if text.startswith("\x00"):
-            xml = _table(next(drawn), split)
+            xml = _table(next(drawn), split, numbered)
             if chosen.nested:
                 body.append(_held(heading, xml, split, numbered))
             else:
