@@ -382,3 +382,27 @@ def test_a_field_that_never_ends_hides_nothing():
     body = ("<w:p><w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r>"
             "<w:r><w:t>一、总体情况</w:t></w:r></w:p>" + _p("正文"))
     assert [line.text for line in _read_body(body).lines] == ["一、总体情况", "正文"]
+
+
+def test_elements_nested_beyond_reason_are_a_reason_not_a_crash():
+    depth = 5000
+    body = "<w:p>" + "<w:hyperlink>" * depth + "<w:r><w:t>x</w:t></w:r>" + "</w:hyperlink>" * depth + "</w:p>"
+    with pytest.raises(Unreadable, match="nests its elements too deep"):
+        _read_body(body)
+
+
+def test_gongkai_generate_writes_word_files_read_as_their_truth(tmp_path):
+    from assets.cli import main
+
+    assert main(["generate", "--out", str(tmp_path), "--reports", "12", "--encodings", "docx", "--seed", "4"]) == 0
+    reports = pl.read_parquet(tmp_path / "truth" / "reports.parquet")
+    truth = pl.read_parquet(tmp_path / "truth" / "cells-*.parquet")
+    assert reports.height == 12 and set(reports["encoding"]) == {"docx"}
+    for source_file, agency, year in reports.select("source_file", "agency", "year").iter_rows():
+        assert source_file.endswith(".docx")
+        report = parse_via_text(READER.read((tmp_path / "raw" / source_file).read_bytes()))
+        assert (report.agency, report.year) == (agency, year)
+        read = {(c.section, c.row_code, c.col_code): float(c.value) for c in report.cells if c.value is not None}
+        expected = truth.filter(pl.col("source_file") == source_file)
+        for section, row, col, value in expected.select("section", "row_code", "col_code", "value").iter_rows():
+            assert read.get((section, row, col)) == pytest.approx(value), (source_file, section, row, col)

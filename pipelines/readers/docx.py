@@ -11,7 +11,8 @@ spaces. Left out, as they are not the report's text: deleted and moved-away text
 w:moveFrom), hidden text (w:vanish), field instructions, and the results of fields that only number
 pages or list headings (PAGE, NUMPAGES, TOC, …); other fields keep their results (a hyperlink's
 words). In a file with a field that never ends, no field's result is left out. Numbered paragraphs
-begin with the number Word writes for them (word_numbering.py).
+begin with the number Word writes for them (word_numbering.py). Headers, footers, footnotes and
+comments are not read: page furniture and notes, not the report.
 
 Tables: a cell spanning columns (w:gridSpan, or the old w:hMerge) and rows (w:vMerge restart and
 continue) becomes one DocCell with its spans; w:gridBefore leaves columns free at a row's start. A
@@ -393,12 +394,15 @@ class DocxReader:
         body = root.find(f"{{{ns}}}body")
         reader = _Reader(tags, _numbering(archive, main, ns))
         if body is not None:
-            reader.blocks(body)
-            if reader.fields:
-                # A field that never ends would hide all the text after it: in a damaged file the
-                # fields are not trusted, and only their instructions are left out.
-                reader = _Reader(tags, _numbering(archive, main, ns), fields_hide=False)
+            try:
                 reader.blocks(body)
+                if reader.fields:
+                    # A field that never ends would hide all the text after it: in a damaged file the
+                    # fields are not trusted, and only their instructions are left out.
+                    reader = _Reader(tags, _numbering(archive, main, ns), fields_hide=False)
+                    reader.blocks(body)
+            except RecursionError:
+                raise Unreadable(f"damaged .docx: {main} nests its elements too deep to read") from None
         return Document(self.name, reader.lines, reader.tables, title=_title(archive, targets))
 
 
