@@ -212,12 +212,12 @@ _CONTENT_TYPES = (
     '<Default Extension="xml" ContentType="application/xml"/>'
     '<Override PartName="/word/document.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
-    '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
-    '<Override PartName="/word/numbering.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/>'
-    '<Override PartName="/word/styles.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>'
-    '</Types>')
+    '{}</Types>')
+_TYPES = {
+    "docProps/core.xml": "application/vnd.openxmlformats-package.core-properties+xml",
+    "word/numbering.xml": "application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml",
+    "word/styles.xml": "application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml",
+}
 _DOCUMENT_RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
@@ -254,9 +254,9 @@ _RELS = (
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
     'Target="word/document.xml"/>'
-    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" '
-    'Target="docProps/core.xml"/>'
-    '</Relationships>')
+    '{}</Relationships>')
+_CORE_REL = ('<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/'
+             'core-properties" Target="docProps/core.xml"/>')
 
 
 def _core(title: str) -> str:
@@ -271,13 +271,19 @@ def package(body: str, title: str | None = None, numbering: str | None = None, s
     and the parts that number paragraphs (word/numbering.xml, word/styles.xml)."""
     document = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="{W}" xmlns:r="{R}">'
                 f'<w:body>{body}<w:sectPr/></w:body></w:document>')
-    parts = {"[Content_Types].xml": _CONTENT_TYPES, "_rels/.rels": _RELS, "word/document.xml": document}
+    parts = {"word/document.xml": document}
     if title is not None:
         parts["docProps/core.xml"] = _core(title)
     if numbering is not None:
         parts["word/_rels/document.xml.rels"] = _DOCUMENT_RELS
         parts["word/numbering.xml"] = numbering
         parts["word/styles.xml"] = styles or f'<w:styles xmlns:w="{W}"/>'
+    # Each part there is has its content type and relationship; none is named that is not there. The
+    # content types come first in the archive, as Word writes them (tools tell a .docx by it).
+    types = "".join(f'<Override PartName="/{name}" ContentType="{kind}"/>'
+                    for name, kind in _TYPES.items() if name in parts)
+    parts = {"[Content_Types].xml": _CONTENT_TYPES.format(types),
+             "_rels/.rels": _RELS.format(_CORE_REL if title is not None else ""), **parts}
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
         for name, text in parts.items():
