@@ -406,3 +406,12 @@ def test_gongkai_generate_writes_word_files_read_as_their_truth(tmp_path):
         expected = truth.filter(pl.col("source_file") == source_file)
         for section, row, col, value in expected.select("section", "row_code", "col_code", "value").iter_rows():
             assert read.get((section, row, col)) == pytest.approx(value), (source_file, section, row, col)
+
+
+def test_a_damaged_span_is_cut_to_words_widest_table_and_empty_rows_still_stand():
+    body = ("<w:tbl><w:tr>" + _tc("a", "<w:gridSpan w:val=\"999999999\"/>") + _tc("b") + "</w:tr>"
+            "<w:tr></w:tr></w:tbl>")
+    document = _read_body(body)
+    table = document.tables[0]
+    assert (table.n_cols, table.cells[0].colspan, table.cells[1].col) == (64, 63, 63)
+    assert [(line.text, line.row) for line in document.lines] == [("a\tb", 0), ("", 1)]

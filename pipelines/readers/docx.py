@@ -41,6 +41,7 @@ from .word_numbering import Numbering
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")  # the stream an encrypted OOXML file keeps its package in
 MAX_PART_BYTES = 200 * 1024 * 1024  # a document part unpacking to more is refused (a ZIP bomb, not a report)
+MAX_SPAN = 63  # Word's most columns a table: a damaged span is cut to it, not spread over a huge grid
 
 TRANSITIONAL = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"
@@ -219,11 +220,11 @@ class _Reader:
         cells: list[DocCell] = []
         spanning: dict[int, DocCell] = {}  # grid column -> the cell a vMerge started there
         for r, (tr, tcs) in enumerate(zip(rows, grid)):
-            col = self.int_prop(tr.find(w.tr_pr), w.grid_before, 0)
+            col = min(MAX_SPAN, max(0, self.int_prop(tr.find(w.tr_pr), w.grid_before, 0)))
             last: DocCell | None = None
             for tc in tcs:
                 props = tc.find(w.tc_pr)
-                span = max(1, self.int_prop(props, w.grid_span, 1))
+                span = min(MAX_SPAN, max(1, self.int_prop(props, w.grid_span, 1)))
                 v_merge = props.find(w.v_merge) if props is not None else None
                 h_merge = props.find(w.h_merge) if props is not None else None
                 text = self.cell_text(tc)
@@ -249,9 +250,10 @@ class _Reader:
         index = len(self.tables)
         table = Table(cells)
         self.tables.append(table)
-        for r, written in enumerate(table.written_rows()):
-            self.lines.append(DocLine("\t".join(c.text for c in written), Origin(table=number, row=r + 1),
-                                      table=index, row=r))
+        written = table.written_rows()
+        for r in range(len(rows)):  # every row of the source, those left empty too
+            texts = [c.text for c in written[r]] if r < len(written) else []
+            self.lines.append(DocLine("\t".join(texts), Origin(table=number, row=r + 1), table=index, row=r))
 
     def int_prop(self, props: ET.Element | None, tag: str, default: int) -> int:
         element = props.find(tag) if props is not None else None
