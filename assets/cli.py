@@ -192,8 +192,8 @@ def main(argv: list[str] | None = None) -> int:
                           help="share of reports with one total off (default 0.1)")
     generate.add_argument("--years", default="2019-2024", help="report years, FIRST-LAST (default 2019-2024)")
     generate.add_argument("--encodings", default="",
-                          help="comma-separated table encodings or file layouts such as pdf_ruled, pdf_unruled "
-                               "(default: every table encoding)")
+                          help="comma-separated table encodings or file layouts such as docx, pdf_ruled, "
+                               "pdf_unruled, word_html (default: every layout the parser reads)")
     generate.set_defaults(handler=_generate)
     args = parser.parse_args(argv)
     return args.handler(args)

@@ -27,6 +27,7 @@ from schemas.forms import FORMS, FormVersion, Section
 
 from . import corpus_pdf
 from . import corpus_word_html
+from . import render_docx
 from .parse_all import Progress, map_chunks
 
 YEARS = tuple(range(2019, 2025))
@@ -286,6 +287,8 @@ class Layout:
     # A layout of its own file format: the report's blocks, tables as rows of cells, to the file's bytes.
     document: Callable[[list[tuple[str, str | Table]]], bytes] | None = None
     page: Callable[[list[tuple[str, str]]], str] | None = None  # an HTML page of its own (Word's) around the blocks
+    # A Word file written whole by its renderer, which draws the tables itself with their merges.
+    whole: Callable[..., bytes] | None = None
 
 
 # One renderer for each table encoding of the parser it can write; `encodings()` keeps those the
@@ -301,6 +304,7 @@ LAYOUTS: dict[str, Layout] = {
     "pdf_ruled": Layout(None, ".pdf", document=corpus_pdf.ruled),
     "pdf_unruled": Layout(None, ".pdf", document=corpus_pdf.unruled),
     "word_html": Layout(corpus_word_html.table, ".html", html=True, page=corpus_word_html.page),
+    "docx": Layout(_tab_rows, ".docx", whole=render_docx.render),
 }
 
 
@@ -317,7 +321,8 @@ def encodings() -> list[str]:
     return [name for name, layout in LAYOUTS.items() if read(name, layout)]
 
 
-def render(form: FormVersion, agency: str, year: int, encoding: str, cells: Cells, day: int = 20) -> str | bytes:
+def render(form: FormVersion, agency: str, year: int, encoding: str, cells: Cells, day: int = 20,
+           variant: int = 0) -> str | bytes:
     layout = LAYOUTS[encoding]
     blocks: list[tuple[str, str | Table]] = [("", f"{agency}{year}年政府信息公开工作年度报告"),
                                              ("", INTRO.format(year=year)), (OVERVIEW[0], OVERVIEW[1].format(year=year))]
@@ -327,6 +332,8 @@ def render(form: FormVersion, agency: str, year: int, encoding: str, cells: Cell
     blocks += [PROBLEMS, OTHERS, ("", agency), ("", f"{year + 1}年1月{day}日")]
     if layout.document:
         return layout.document(blocks)
+    if layout.whole:
+        return layout.whole(form, agency, year, cells, blocks, variant)
     if layout.page:
         return layout.page(blocks)
     if layout.html:
@@ -386,7 +393,8 @@ def _generate_bodies(task: tuple[Spec, str, list[int]]) -> list[dict]:
             name = f"{year}/{encoding}/{number:07d}{LAYOUTS[encoding].suffix}"
             path = root / "raw" / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            rendered = render(form, body.agency, year, encoding, cells, day=1 + number % 28)
+            rendered = render(form, body.agency, year, encoding, cells, day=1 + number % 28,
+                              variant=number // len(names))
             if isinstance(rendered, bytes):
                 path.write_bytes(rendered)
             else:

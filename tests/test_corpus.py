@@ -10,6 +10,7 @@ from assets.cli import main
 from pipelines.corpus import LAYOUTS, Spec, accuracy, encodings, generate, truth_cells
 from pipelines.encodings import ENCODINGS
 from pipelines.incremental import Store, changes
+from pipelines.readers import READERS
 from schemas.forms import FORMS
 
 # Two years of each form, every encoding at least twice.
