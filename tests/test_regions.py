@@ -1,0 +1,109 @@
+"""Placing bodies in province → prefecture → county (GB/T 2260 codes) from their names, the address
+their reports give and the raw folder path."""
+
+import pytest
+
+from pipelines import regions
+from pipelines.corpus import DEPARTMENTS
+
+# The samples and the real reports: name as titled → (province, prefecture, county).
+PLACEMENTS = {
+    "赣州经开区党政办公室": ("江西省", "赣州市", None),
+    "赣州经开区": ("江西省", "赣州市", None),
+    "桃江经济开发区": ("湖南省", "益阳市", "桃江县"),
+    "樟树市机关事务管理局": ("江西省", "宜春市", "樟树市"),
+    "盐城经济技术开发区管理委员会": ("江苏省", "盐城市", None),
+    "宜丰县": ("江西省", "宜春市", "宜丰县"),
+    "淮安市人民政府": ("江苏省", "淮安市", None),
+    "上海市科学技术委员会": ("上海市", "上海市", None),
+    "上海市科委": ("上海市", "上海市", None),
+    "平潭综合实验区": ("福建省", "福州市", "平潭县"),
+    "平潭综合实验区管委会办公室": ("福建省", "福州市", "平潭县"),
+}
+
+
+@pytest.mark.parametrize("name", PLACEMENTS)
+def test_the_bodies_of_the_samples_and_real_reports_are_placed_by_their_names(name):
+    p = regions.from_name(name)
+    assert (p.province, p.prefecture, p.county) == PLACEMENTS[name]
+    assert p.source == regions.FROM_NAME and p.reason is None
+
+
+def test_codes_are_six_digit_gb2260_codes_of_each_level():
+    p = regions.from_name("樟树市机关事务管理局")
+    assert (p.province_code, p.prefecture_code, p.county_code) == ("360000", "360900", "360982")
+    municipality = regions.from_name("上海市科学技术委员会")
+    # A municipality is its own prefecture.
+    assert municipality.province_code == municipality.prefecture_code == "310000"
+    assert regions.from_name("重庆市万州区人民政府").county_code == "500101"
+    # A county-level city under its province directly has no prefecture.
+    direct = regions.from_name("仙桃市财政局")
+    assert (direct.province, direct.prefecture, direct.county) == ("湖北省", None, "仙桃市")
+
+
+@pytest.mark.parametrize("name", ["市生态环境局", "测试市生态环境局", "测试市测试区财政局", "公安局", "城区人民政府"])
+def test_a_name_that_names_no_division_is_not_placed(name):
+    p = regions.from_name(name)
+    assert not p.placed and p.code is None
+    assert p.reason
+
+
+def test_a_county_name_of_two_provinces_stays_null_with_the_reason():
+    p = regions.from_name("通州区财政局")
+    assert not p.placed
+    assert "北京市通州区" in p.reason and "江苏省南通市通州区" in p.reason
+    # Named with its city, it is placed.
+    assert regions.from_name("南通市通州区财政局").county_code == "320612"
+
+
+def test_a_name_two_divisions_of_one_province_share_is_placed_as_far_as_they_agree():
+    # 西湖区: Hangzhou's and Nanchang's; with its province named, only one remains.
+    assert regions.from_name("江西省南昌市西湖区教育局").county == "西湖区"
+    assert regions.from_name("江西省南昌市西湖区教育局").prefecture == "南昌市"
+
+
+def test_a_district_the_city_does_not_have_stops_the_chain_at_the_city():
+    p = regions.from_name("赣州市东湖区财政局")  # 东湖区 is Nanchang's
+    assert (p.province, p.prefecture, p.county) == ("江西省", "赣州市", None)
+    assert "东湖区" in p.reason
+
+
+def test_zones_are_placed_in_their_host():
+    assert regions.from_name("苏州工业园区管委会").prefecture == "苏州市"
+    assert regions.from_name("雄安新区管理委员会").prefecture == "保定市"
+    assert regions.from_name("湖南桃江经济开发区管理委员会").county == "桃江县"
+    for zone in regions.ZONES:  # every host is a division of the table
+        assert zone.host in regions.table().divisions
+
+
+def test_department_words_are_not_read_as_divisions():
+    # 公安局 is not 公安县, 自然资源局 not 资源县: a short form counts only before a name or a zone.
+    for department in DEPARTMENTS:
+        assert regions.chain(department) is None, department
+        assert not regions.from_text("联系地址：" + department).placed
+
+
+def test_the_address_places_a_body_its_name_does_not():
+    text = "如对本报告有任何疑问，请与宜丰县人民政府办公室联系（地址：宜丰县行政中心323，电话：0795-2991000）。"
+    assert regions.address(text) == "宜丰县行政中心323"
+    p = regions.place("市生态环境局", regions.address(text), None)
+    assert (p.county, p.source) == ("宜丰县", regions.FROM_TEXT)
+
+
+def test_the_raw_folder_path_places_a_body_last():
+    p = regions.place("财政局", None, "福建省/福州市/财政局2020年报.txt")
+    assert (p.province, p.prefecture, p.source) == ("福建省", "福州市", regions.FROM_PATH)
+    # The name decides before the path; the file's own name is not read.
+    assert regions.place("宜丰县", None, "福建省/福州市/x.txt").source == regions.FROM_NAME
+    assert not regions.place("财政局", None, "宜丰县财政局.txt").placed
+
+
+def test_a_name_that_places_the_body_is_not_overridden_by_its_address():
+    # A provincial department sits in a city, but is the province's.
+    p = regions.place("江西省某某局", "宜春市宜阳大道1号", None)
+    assert (p.province, p.prefecture, p.source) == ("江西省", None, regions.FROM_NAME)
+
+
+def test_the_address_decides_where_the_name_is_ambiguous():
+    p = regions.place("西湖区教育局", "南昌市红谷滩区1号", None)
+    assert (p.province, p.prefecture, p.source) == ("江西省", "南昌市", regions.FROM_TEXT)
