@@ -10,6 +10,7 @@ from pathlib import Path
 from schemas.forms import FORMS
 
 from . import metadata as meta_mod
+from . import regions
 from .encodings import ENCODINGS, detect
 from .interpret import interpret
 from .model import PARSED, PARTIAL, UNREADABLE, Finding, Report
@@ -74,6 +75,7 @@ def parse_report(data: bytes, source_file: str) -> Report:
 def _parse_text(text: str, report: Report) -> None:
     meta = meta_mod.metadata(text)
     report.agency, report.year, report.published = meta.agency, meta.year, meta.published
+    report.address = regions.address(text)
     form = meta_mod.form_version(text, meta.year)
     report.form_version = form
     if form is None:

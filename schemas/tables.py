@@ -159,6 +159,7 @@ class Reports(pa.DataFrameModel):
     duplicate_of: str = pa.Field(nullable=True)
     n_cells: pl.Int64 = pa.Field(ge=0)
     n_findings: pl.Int64 = pa.Field(ge=0)
+    address: str = pa.Field(nullable=True)
 
     @pa.dataframe_check(error="a report not parsed cleanly says why")
     def reason_unless_parsed(cls, data: pa.PolarsData) -> pl.LazyFrame:

@@ -28,7 +28,9 @@ def test_gongkai_dictionary_writes_it(sample_warehouse, tmp_path):
     text = out.read_text(encoding="utf-8")
     for table in ["reports", "facts", "findings", "mart_requests", "mart_agency_year", "dim_row", "dim_col"]:
         assert f"\n### {table}\n" in text
-    assert "| `refused` | DOUBLE | （三）不予公开" in text
+    assert "| `refused` | BIGINT | （三）不予公开" in text
+    assert "| `procurement_amount_yuan` | DECIMAL(18,2) |" in text and "| `value` | DECIMAL(38,6) |" in text
+    assert "\n### dim_body\n" in text and "\n### mart_region_year\n" in text and "\n### mart_body_trend\n" in text
     assert main(["dictionary", "--warehouse", str(tmp_path / "none.duckdb"), "--out", str(out)]) == 2
 
 

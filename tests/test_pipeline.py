@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import dagster as dg
@@ -70,7 +71,8 @@ def test_warehouse_values_match_the_samples(run):
     for name, rows in SAMPLES.items():
         for (section, row), values in rows.items():
             for col, want in zip(FORMS["2019"].section(section).columns_of(row), values):
-                assert got[(name, section, row, col)] == (None if want is None else float(want)), (name, row, col)
+                # Exact: facts.value is a DECIMAL, compared as one.
+                assert got[(name, section, row, col)] == (None if want is None else Decimal(str(want))), (name, row, col)
 
 
 def test_sample_identity_findings(run):
