@@ -11,7 +11,7 @@ import pytest
 
 from pipelines.warehouse import query
 
-from .conftest import FIXTURES, SAMPLES_DIR
+from .conftest import FIXTURES, ROOT, SAMPLES_DIR
 
 REAL = FIXTURES / "real_world"
 TAOJIANG, ZHANGSHU = "001_605866c201a9c82d.txt", "002_d99c8dcb44f53e53.txt"
@@ -98,6 +98,13 @@ def test_a_body_over_two_years_with_w1_beside_its_figures(warehouse):
     assert (trend["previous_year"], trend["received"], trend["previous_received"], trend["received_change"]) == (
         2021, 74, 70, 4)
     assert (trend["carried_over"], trend["previous_carried_forward"], trend["w1_holds"]) == (1, 1, True)
+
+
+def test_the_example_query_of_one_body_over_the_years(warehouse):
+    sql = (ROOT / "docs" / "queries" / "14_one_body_over_the_years.sql").read_text(encoding="utf-8")
+    rows = query(warehouse, sql.replace("'樟树市机关事务管理局'", "'江西省樟树市机关事务管理局'")).to_dicts()
+    assert [(r["year"], r["agency"], r["previous_year"], r["received_change"]) for r in rows] == [
+        (2020, "樟树市机关事务管理局", None, None), (2021, "江西省樟树市机关事务管理局", 2020, 0)]
 
 
 def test_a_body_the_name_does_not_place(warehouse):

@@ -88,6 +88,15 @@ ANSWERS = {
     # 003's line 53: 38 from natural persons, 38 in all.
     "11_trace_a_number.sql": lambda rows: [(r["col_code"], r["raw_text"]) for r in rows][::6]
     == [("natural_person", "38"), ("total", "38")] and len({r["source_line"] for r in rows}) == 1,
+    # 江西: 000, 002, 004 (granted 4 + 20 of 5 + 23 processed); 江苏: 003 (24 of 38); 湖南: 001 processed none.
+    "12_disclosure_rate_by_province.sql": lambda rows: [(r["province"], r["n_reports"], r["disclosure_rate"])
+                                                        for r in rows]
+    == [("江西省", 3, round(24 / 28, 3)), ("江苏省", 1, round(24 / 38, 3)), ("湖南省", 1, None)],
+    # The balance can be evaluated in 000 (赣州, fails) and 003 (盐城, holds) only.
+    "13_prefectures_failing_balance.sql": lambda rows: [(r["prefecture"], r["evaluable"], r["failing"])
+                                                        for r in rows] == [("赣州市", 1, 1), ("盐城市", 1, 0)],
+    "14_one_body_over_the_years.sql": lambda rows: [(r["year"], r["agency"], r["received"], r["previous_year"])
+                                                    for r in rows] == [(2020, "樟树市机关事务管理局", 0, None)],
 }
 
 
