@@ -75,14 +75,17 @@ def body_of(name: str, address: str | None = None, source_file: str | None = Non
     placement = regions.place(name, address, source_file)
     zone = regions.zone_of(key_name)
     chain = None if zone else regions.chain(key_name)
-    if placement.source == regions.FROM_NAME and zone is None and chain is not None:
+    by_name = placement.source == regions.FROM_NAME
+    if by_name and zone is None and chain is not None:
         rest = key_name[chain.end:]  # the region is in the key as its code
     else:
         rest = key_name
     rest = _ZONE_COMMITTEE.sub(r"\1", rest)
     level = _level(rest, chain, zone, placement)
     kind = _kind(key_name, rest, zone, chain)
-    return Body(f"{placement.code or ''}|{rest}", level, kind, placement)
+    # Placed by its report's address or folder, a body is kept apart from the one its name places there:
+    # 财政局 with an address in 袁州区 may be 宜春市's, not 袁州区财政局.
+    return Body(f"{placement.code or ''}{'|' if by_name else '~'}{rest}", level, kind, placement)
 
 
 def _level(rest: str, chain: regions.Chain | None, zone: regions.Zone | None, placement: regions.Placement) -> str | None:

@@ -573,9 +573,9 @@ def body_trend_mart(agency_year: Mart) -> Mart:
                 f"Change since the previous report: {o.en} (NULL where either is)", dtype),
         ]
     outs += [
-        Out(current, f'a."{current}"', f"本年{agency_year.column(current).zh}", agency_year.column(current).en, COUNT),
+        Out(current, f'a."{current}"', agency_year.column(current).zh, agency_year.column(current).en, COUNT),
         Out(f"previous_{previous}", f"CASE WHEN p.year = a.year - 1 THEN p.\"{previous}\" END",
-            f"上年度报告的{agency_year.column(previous).zh}（上一份报告不是上年度的为空）",
+            f"上年度报告的值：{agency_year.column(previous).zh}（上一份报告不是上年度的为空）",
             f"Last year's {agency_year.column(previous).en} (NULL where the previous report is not last year's)",
             COUNT),
         Out("w1_holds", f"""CASE WHEN coalesce(a.findings_by_rule[{_lit(CONTINUITY_RULE)}], 0) > 0 THEN false

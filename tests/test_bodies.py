@@ -38,6 +38,11 @@ def test_different_bodies_stay_apart(a, b):
     assert _key(a) != _key(b)
 
 
+def test_a_body_placed_by_its_address_is_not_one_its_name_places_there():
+    assert _key("财政局", "宜春市袁州区宜阳大道1号") != _key("宜春市袁州区财政局")
+    assert _key("财政局", "宜春市袁州区宜阳大道1号") == _key("财政局", "袁州区宜阳大道9号")
+
+
 def test_a_name_without_a_region_is_kept_apart_by_where_its_report_places_it():
     assert _key("财政局", None, "江西省/宜春市/宜丰县/") != _key("财政局", None, "江西省/宜春市/樟树市/")
     assert _key("财政局", None, "江西省/宜春市/宜丰县/") == _key("财政局", None, "江西省/宜春市/宜丰县/")
