@@ -74,10 +74,10 @@ def body_of(name: str, address: str | None = None, source_file: str | None = Non
     key_name = folded(name)
     placement = regions.place(name, address, source_file)
     zone = regions.zone_of(key_name)
-    chain = None if zone else regions.chain(key_name)
+    chain = None if zone else regions.chain(key_name, start_anywhere=True)
     by_name = placement.source == regions.FROM_NAME
     if by_name and zone is None and chain is not None:
-        rest = key_name[chain.end:]  # the region is in the key as its code
+        rest = key_name[:chain.start] + key_name[chain.end:]  # the region is in the key as its code
     else:
         rest = key_name
     rest = _ZONE_COMMITTEE.sub(r"\1", rest)

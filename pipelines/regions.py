@@ -59,7 +59,6 @@ class Zone:
 ZONES = (
     Zone("平潭综合实验区", "350128", "coextensive with 平潭县 of 福州市"),
     Zone("雄安新区", "130600", "over 雄县, 容城县 and 安新县 of 保定市"),
-    Zone("两江新区", "500000", "over districts of 重庆市"),
     Zone("天府新区", "510000", "over parts of 成都市 and 眉山市"),
     Zone("贵安新区", "520000", "over parts of 贵阳市 and 安顺市"),
     Zone("西咸新区", "610000", "over parts of 西安市 and 咸阳市"),
@@ -125,6 +124,7 @@ class Chain:
     """The divisions a text names one inside the other, as far as they agree."""
 
     divisions: tuple[Division, ...]  # every division the last agreeing mention may be, each consistent with the chain
+    start: int  # where the chain's first mention starts in the text
     end: int  # where the chain's last agreeing mention ends in the text
     reason: str | None  # why it stops short (a name borne by several divisions, or a name elsewhere)
     zone: str | None = None  # the zone word right after the chain, if any
@@ -277,7 +277,7 @@ def chain(text: str, start_anywhere: bool = False) -> Chain | None:
             reason = f"{m.written} 不在 {run[0].written if len(run) == 1 else text[:end]} 之内"
             break
         candidates, end = inner, m.end
-    return Chain(candidates, end, reason, _zone_at(text, end))
+    return Chain(candidates, run[0].start, end, reason, _zone_at(text, end))
 
 
 def _counts(m: Mention, text: str, t: Table, first: bool) -> bool:
@@ -345,7 +345,8 @@ def from_name(name: str | None) -> Placement:
     zone = zone_of(folded)
     if zone is not None:
         return table().placement(table().divisions[zone.host], FROM_NAME)
-    found = chain(folded)
+    # From the first division it names: 国家税务总局宜丰县税务局 and 中共樟树市委 are placed too.
+    found = chain(folded, start_anywhere=True)
     if found is None:
         return Placement(reason=f"机关名称“{name}”中没有可识别的行政区划")
     return resolve(found, FROM_NAME)

@@ -33,6 +33,7 @@ def test_spellings_of_one_body_are_one_body(a, b):
     ("宜丰县人民政府", "宜丰县人民政府办公室"),
     ("平潭综合实验区", "平潭县人民政府"),  # a zone is not its host's government
     ("宜丰县", "宜春市"),
+    ("国家税务总局宜丰县税务局", "宜丰县税务局"),  # what the name says before its region stays in the key
 ])
 def test_different_bodies_stay_apart(a, b):
     assert _key(a) != _key(b)

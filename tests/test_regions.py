@@ -68,12 +68,23 @@ def test_a_district_the_city_does_not_have_stops_the_chain_at_the_city():
     assert "东湖区" in p.reason
 
 
+def test_a_division_since_merged_is_placed_as_far_as_its_name_still_holds():
+    p = regions.from_name("三明市梅列区人民政府")  # merged into 三元区 in 2021
+    assert (p.province, p.prefecture, p.county) == ("福建省", "三明市", None)
+
+
 def test_zones_are_placed_in_their_host():
     assert regions.from_name("苏州工业园区管委会").prefecture == "苏州市"
     assert regions.from_name("雄安新区管理委员会").prefecture == "保定市"
     assert regions.from_name("湖南桃江经济开发区管理委员会").county == "桃江县"
     for zone in regions.ZONES:  # every host is a division of the table
         assert zone.host in regions.table().divisions
+
+
+def test_a_name_is_placed_by_the_first_division_it_names():
+    p = regions.from_name("国家税务总局宜丰县税务局")
+    assert (p.county, p.source) == ("宜丰县", regions.FROM_NAME)
+    assert regions.from_name("中共樟树市委办公室").county == "樟树市"
 
 
 def test_department_words_are_not_read_as_divisions():
