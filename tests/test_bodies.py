@@ -3,9 +3,12 @@ and W1 matched by body."""
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipelines import bodies
 from pipelines.continuity import continuity_findings
+from pipelines.corpus import body_name
 
 from .test_validation import balanced, frames, make_report
 
@@ -105,3 +108,19 @@ def test_w1_matches_a_body_across_spellings_but_not_across_places():
     r, f = frames(last, this, elsewhere)
     w1 = continuity_findings(f, r).filter(pl.col("rule") == "W1")
     assert set(w1["report_id"]) == {this.report_id}
+
+
+_WIDE = {chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)}
+
+
+@settings(max_examples=200, deadline=None)
+@given(index=st.integers(0, 10_000), spaces=st.lists(st.integers(0, 30), max_size=3), wide=st.booleans(),
+       brackets=st.booleans())
+def test_writing_a_name_another_way_keeps_its_body(index, spaces, wide, brackets):
+    name = body_name(7, index)
+    written = name + ("(本级)" if brackets else "")  # the body's own report, not its area's
+    written = written.translate(str.maketrans(_WIDE)) if wide else written  # （本级）
+    for at in sorted(spaces, reverse=True):
+        written = written[:at] + " " + written[at:]
+    assert _key(written) == _key(name)
+    assert bodies.body_of(written).placement == bodies.body_of(name).placement
