@@ -158,9 +158,10 @@ def report_bodies(reports: pl.DataFrame) -> pl.DataFrame:
 
 def dim_body(bodies: pl.DataFrame, current: pl.DataFrame | None = None) -> pl.DataFrame:
     """One row per body from `report_bodies`: its canonical name (the spelling most of its reports use;
-    of equals, the latest year's, then the first in order), every spelling, and its region. Where its
-    reports place it differently (one gives an address, another not), the deepest placement stands;
-    `n_reports`, `first_year`, `last_year` count the rows of `current` (report_id, source_file) only."""
+    of equals, the latest year's, then the first in order), every spelling, and its region: its reports
+    all place it in one division (the key holds its code), and where an address placed one and a folder
+    another, the address is its `region_source`. `n_reports`, `first_year`, `last_year` count the rows
+    of `current` (report_id, source_file) only."""
     if current is not None:
         counted = bodies.join(current.select("report_id", "source_file"), on=["report_id", "source_file"], how="semi")
     else:
@@ -169,10 +170,9 @@ def dim_body(bodies: pl.DataFrame, current: pl.DataFrame | None = None) -> pl.Da
                  .sort(["body_id", "n", "latest", "agency"], descending=[False, True, True, False], nulls_last=True))
     names = spellings.group_by("body_id", maintain_order=True).agg(
         name=pl.col("agency").first(), name_variants=pl.col("agency").sort())
-    depth = pl.sum_horizontal(pl.col(c).is_not_null() for c in ("province_code", "prefecture_code", "county_code"))
     source_rank = pl.col("region_source").replace_strict(
         {s: i for i, s in enumerate(regions.SOURCES)}, default=len(regions.SOURCES), return_dtype=pl.Int32)
-    places = (bodies.sort([depth, source_rank, "report_id"], descending=[True, False, False])
+    places = (bodies.sort(source_rank, "report_id")
               .group_by("body_id", maintain_order=True)
               .agg(pl.col("level", "kind", *_PLACEMENT, "region_source", "region_reason").first()))
     counts = counted.group_by("body_id").agg(n_reports=pl.len().cast(pl.Int64), first_year=pl.col("year").min(),

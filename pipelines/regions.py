@@ -214,8 +214,8 @@ def table() -> Table:
         if s:
             shorts[s].append(d)
     by_name = {name: tuple(ds) for name, ds in full.items()}
-    # A short form that is another division's full name (吉林 is no division's full name, but 吉林省 and
-    # 吉林市 share the short form): the full name wins, the short form then names both.
+    # A short form never shadows a division's full name. Two divisions may share one (吉林 for 吉林省 and
+    # 吉林市): it then names both, and is placed only as far as they agree.
     short = frozenset(s for s in shorts if s not in by_name)
     by_name.update({s: tuple(shorts[s]) for s in short})
     return Table(divisions, by_name, short, max(map(len, by_name)))
@@ -274,7 +274,7 @@ def chain(text: str, start_anywhere: bool = False) -> Chain | None:
     for m in run[1:]:
         inner = tuple(d for d in m.divisions if any(t.within(d, c) for c in candidates))
         if not inner:
-            reason = f"{m.written} 不在 {run[0].written if len(run) == 1 else text[:end]} 之内"
+            reason = f"{m.written} 不在 {text[run[0].start:end]} 之内"
             break
         candidates, end = inner, m.end
     return Chain(candidates, run[0].start, end, reason, _zone_at(text, end))
