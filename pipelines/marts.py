@@ -683,6 +683,9 @@ def all_marts() -> list[Mart]:
 MARTS: dict[str, Mart] = {m.name: m for m in all_marts()}
 
 
+DIM_BODY_READS = ("reports",)  # what dim_body is built from, for lineage
+
+
 def build_bodies(con: duckdb.DuckDBPyConnection) -> None:
     """`dim_body` from the reports in `con`, and each report's `body_id`."""
     columns = {c for (c,) in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'reports'").fetchall()}
