@@ -68,11 +68,12 @@ def folded(name: str) -> str:
     return agency_key(text)
 
 
-def body_of(name: str, address: str | None = None, source_file: str | None = None) -> Body:
-    """The body a report titled `name` is by (with the report's contact address and its path, which
-    place it where its name does not)."""
+def body_of(name: str, address: str | None = None, source_file: str | None = None,
+            area_code: str | None = None) -> Body:
+    """The body a report titled `name` is by (with the report's contact address, its telephone area
+    code and its path, which place it where its name does not)."""
     key_name = folded(name)
-    placement = regions.place(name, address, source_file)
+    placement = regions.place(name, address, source_file, area_code)
     zone = regions.zone_of(key_name)
     chain = None if zone else regions.chain(key_name, start_anywhere=True)
     by_name = placement.source == regions.FROM_NAME
@@ -133,19 +134,20 @@ BODY_COLUMNS = {
     "region_reason": pl.String, "n_reports": pl.Int64, "first_year": pl.Int32, "last_year": pl.Int32,
 }
 _PLACEMENT = ("province_code", "province", "prefecture_code", "prefecture", "county_code", "county")
+CLUES = ("address", "area_code")  # what a report's text says of where its body is (reports columns)
 
 
 def report_bodies(reports: pl.DataFrame) -> pl.DataFrame:
     """(report_id, source_file, body_id and the body's fields) for every row of `reports` with an agency."""
-    address = pl.col("address") if "address" in reports.columns else pl.lit(None, pl.String)
-    rows = reports.filter(pl.col("agency").is_not_null()).select(
-        "report_id", "source_file", "agency", "year", address=address)
+    clues = {c: pl.col(c) if c in reports.columns else pl.lit(None, pl.String) for c in CLUES}
+    rows = reports.filter(pl.col("agency").is_not_null()).select("report_id", "source_file", "agency", "year", **clues)
     seen: dict[tuple, Body] = {}
     out = []
-    for report, source_file, agency, year, addr in rows.iter_rows():
+    for report, source_file, agency, year, address, area_code in rows.iter_rows():
         folder = source_file.rpartition("/")[0]
-        key = (agency, addr, folder)
-        body = seen.get(key) or seen.setdefault(key, body_of(agency, addr, folder + "/" if folder else None))
+        key = (agency, address, area_code, folder)
+        body = seen.get(key) or seen.setdefault(
+            key, body_of(agency, address, folder + "/" if folder else None, area_code))
         p = body.placement
         out.append((report, source_file, agency, year, body_id(body.key), body.level, body.kind,
                     p.province_code, p.province, p.prefecture_code, p.prefecture, p.county_code, p.county, p.source,

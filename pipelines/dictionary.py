@@ -59,6 +59,8 @@ CONTRACT = (
                  ("published", "发布日期（报告中写明时）", "Publication date, where the report gives one"),
                  ("address", "报告中写明的联系地址（原文）；用于确定机关所在地区",
                   "The contact address the report gives, as written; it places a body its name does not"),
+                 ("area_code", "报告中联系电话的区号；用于确定机关所在地区",
+                  "The area code of the telephone number the report gives; it places a body its name does not"),
                  ("form_version", "表格版本：'2019'、'2021'，不适用时为空",
                   "Form version: '2019', '2021', or NULL where no form applies"),
                  ("status", "状态：parsed、partial、legacy_format、not_a_report、unreadable",

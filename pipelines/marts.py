@@ -689,9 +689,9 @@ DIM_BODY_READS = ("reports",)  # what dim_body is built from, for lineage
 def build_bodies(con: duckdb.DuckDBPyConnection) -> None:
     """`dim_body` from the reports in `con`, and each report's `body_id`."""
     columns = {c for (c,) in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'reports'").fetchall()}
-    address = "r.address" if "address" in columns else "NULL::VARCHAR"
+    clues = ", ".join(f"r.{c}" for c in bodies.CLUES if c in columns)  # reports written before they were read
     reports = pl.from_arrow(con.sql(
-        f"SELECT r.report_id, r.source_file, r.agency, r.year, {address} AS address, {CURRENT} AS is_current "
+        f"SELECT r.report_id, r.source_file, r.agency, r.year, {clues + ', ' if clues else ''}{CURRENT} AS is_current "
         "FROM reports r").to_arrow_table())
     assigned = bodies.report_bodies(reports)
     con.register("_bodies", bodies.dim_body(assigned, reports.filter(pl.col("is_current"))).to_arrow())

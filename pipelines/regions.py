@@ -22,15 +22,27 @@ begin with its host's, by the small table `ZONES` below.
 
 from __future__ import annotations
 
+import csv
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
-from .text import normalise
+from .text import nfkc_text, normalise
 
 PROVINCE, PREFECTURE, COUNTY = "province", "prefecture", "county"
 MUNICIPALITY = "直辖市"
+
+# The telephone area codes of the prefectures: `area_codes.csv` beside this module, as jionlp 1.5.31
+# (Apache-2.0) lists them in jionlp/dictionary/landline_phone_area_code.txt (area code, province, city).
+AREA_CODES = Path(__file__).with_name("area_codes.csv")
+# Codes a whole province or several prefectures share: they place a body in its province only.
+SHARED_AREA_CODES = {
+    "0898": "460000",  # every city and county of 海南省
+    "0728": "420000",  # 仙桃市, 潜江市, 天门市
+    "0391": "410000",  # 焦作市, 济源市
+}
 
 # Where a placement came from, as in dim_body.region_source; in the order they are tried.
 FROM_NAME, FROM_TEXT, FROM_PATH = "name", "text", "path"
@@ -362,6 +374,46 @@ def address(text: str) -> str | None:
     return found[-1] if found else None
 
 
+# A telephone number with its area code, in a text put in NFKC: 电话：0795-2991000, 电话(0737)8821418.
+_PHONE = re.compile(r"(?:电话|传真|热线)[^\d(\n]{0,8}(?:\((?P<a>0\d{2,3})\)\s*|(?P<b>0\d{2,3})\s*[-—–‐]+\s*)\d{7,8}(?!\d)")
+
+
+def area_code(text: str) -> str | None:
+    """The area code of the last telephone number with one that a report's text gives."""
+    found = [m["a"] or m["b"] for m in _PHONE.finditer(nfkc_text(text))]
+    return found[-1] if found else None
+
+
+@lru_cache(maxsize=1)
+def area_code_divisions() -> dict[str, Division]:
+    """Area code -> the division it places a body in: a prefecture (or a county-level city under its
+    province directly), or a province for a code several prefectures share. Codes whose city is no
+    longer a prefecture (0565 巢湖, 0634 莱芜) place nothing."""
+    t = table()
+    out = {}
+    with open(AREA_CODES, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            code, province_name, city = row["area_code"], row["province"], row["city"]
+            if code in SHARED_AREA_CODES:
+                out[code] = t.divisions[SHARED_AREA_CODES[code]]
+                continue
+            [province] = [d for d in t.divisions.values() if d.level == PROVINCE and d.name.startswith(province_name)]
+            if province.kind == MUNICIPALITY:
+                out[code] = province
+                continue
+            cities = [d for d in t.divisions.values() if d.province_code == province.code and d.name.startswith(city)
+                      and (d.level == PREFECTURE or t.parent(d) == province)]
+            if len(cities) == 1:
+                out[code] = cities[0]
+    return out
+
+
+def from_area_code(code: str | None) -> Placement:
+    """Where a telephone area code places a body."""
+    division = area_code_divisions().get(code) if code else None
+    return table().placement(division, FROM_TEXT) if division is not None else UNPLACED
+
+
 def from_text(address_text: str | None) -> Placement:
     """Where the contact address a report gives places it: the divisions it names, from its first."""
     if not address_text:
@@ -379,13 +431,15 @@ def from_path(source_file: str | None) -> Placement:
     return resolve(found, FROM_PATH) if found is not None else UNPLACED
 
 
-def place(name: str | None, address_text: str | None = None, source_file: str | None = None) -> Placement:
-    """A body's region: from its name first, then the report's contact address, then the raw folder
-    path; the first that places it decides (`source`). Where none does, the name's reason stays."""
+def place(name: str | None, address_text: str | None = None, source_file: str | None = None,
+          phone_area_code: str | None = None) -> Placement:
+    """A body's region: from its name first, then the report's contact address and telephone area
+    code, then the raw folder path; the first that places it decides (`source`). Where none does, the
+    name's reason stays."""
     by_name = from_name(name)
     if by_name.placed and by_name.reason is None:
         return by_name
-    for other in (from_text(address_text), from_path(source_file)):
+    for other in (from_text(address_text), from_area_code(phone_area_code), from_path(source_file)):
         if other.placed and (not by_name.placed or _deeper(other, by_name)):
             return other
     return by_name

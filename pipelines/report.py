@@ -75,7 +75,7 @@ def parse_report(data: bytes, source_file: str) -> Report:
 def _parse_text(text: str, report: Report) -> None:
     meta = meta_mod.metadata(text)
     report.agency, report.year, report.published = meta.agency, meta.year, meta.published
-    report.address = regions.address(text)
+    report.address, report.area_code = regions.address(text), regions.area_code(text)
     form = meta_mod.form_version(text, meta.year)
     report.form_version = form
     if form is None:

@@ -15,12 +15,13 @@ from .conftest import FIXTURES, ROOT, SAMPLES_DIR
 
 REAL = FIXTURES / "real_world"
 TAOJIANG, ZHANGSHU = "001_605866c201a9c82d.txt", "002_d99c8dcb44f53e53.txt"
+PHONE = "电话:0737—8821418"  # 益阳's area code, in 001 and the copies made of it
 
 
-def _retitled(sample: str, old: str, new: str) -> str:
+def _retitled(sample: str, old: str, new: str, phone: bool = True) -> str:
     text = (SAMPLES_DIR / sample).read_text(encoding="utf-8")
-    assert old in text
-    return text.replace(old, new, 1)
+    assert old in text and PHONE in text
+    return text.replace(old, new, 1).replace(PHONE, PHONE if phone else "")
 
 
 @pytest.fixture(scope="module")
@@ -34,15 +35,19 @@ def warehouse(tmp_path_factory) -> Path:
                  "pingtan_2022_flattened.txt", "pingtan_2018_legacy_format.txt"):
         shutil.copy(REAL / name, raw / name)
     # The same body a year later, under a longer spelling of its name.
+    zhangshu = (SAMPLES_DIR / ZHANGSHU).read_text(encoding="utf-8")
     (raw / "zhangshu_2021.txt").write_text(
-        _retitled(ZHANGSHU, "樟树市机关事务管理局2020年政府", "江西省樟树市机关事务管理局2021年政府"), encoding="utf-8")
-    # A body whose name names no city, with no address: not placed; the same in a folder of its region.
+        zhangshu.replace("樟树市机关事务管理局2020年政府", "江西省樟树市机关事务管理局2021年政府", 1), encoding="utf-8")
+    # A body whose name names no city, with no address or telephone: not placed; the same in a folder
+    # of its region; the same with its telephone's area code.
     (raw / "corpus").mkdir()
     (raw / "corpus" / "test_city.txt").write_text(
-        _retitled(TAOJIANG, "桃江经济开发区2020年", "测试市生态环境局2020年"), encoding="utf-8")
+        _retitled(TAOJIANG, "桃江经济开发区2020年", "测试市生态环境局2020年", phone=False), encoding="utf-8")
     (raw / "福建省" / "福州市").mkdir(parents=True)
     (raw / "福建省" / "福州市" / "finance.txt").write_text(
-        _retitled(TAOJIANG, "桃江经济开发区2020年", "财政局2020年"), encoding="utf-8")
+        _retitled(TAOJIANG, "桃江经济开发区2020年", "财政局2020年", phone=False), encoding="utf-8")
+    (raw / "corpus" / "transport.txt").write_text(
+        _retitled(TAOJIANG, "桃江经济开发区2020年", "交通运输局2020年"), encoding="utf-8")
     path = root / "w.duckdb"
     assert main(["run", "--raw-dir", str(raw), "--warehouse", str(path), "--ephemeral"]) == 0
     return path
@@ -117,12 +122,15 @@ def test_a_body_the_name_does_not_place(warehouse):
     # The folder places what the name does not.
     finance = bodies["财政局"]
     assert (finance["province"], finance["prefecture"], finance["region_source"]) == ("福建省", "福州市", "path")
+    # So does the telephone's area code.
+    transport = bodies["交通运输局"]
+    assert (transport["province"], transport["prefecture"], transport["region_source"]) == ("湖南省", "益阳市", "text")
 
 
-def test_a_county_reports_address_is_recorded(warehouse):
-    [(address,)] = query(warehouse, "SELECT address FROM reports WHERE source_file = ?",
-                         ["samples/004_a167b1e233f24ae1.txt"]).rows()
-    assert address == "宜丰县行政中心323"
+def test_a_county_reports_address_and_area_code_are_recorded(warehouse):
+    [row] = query(warehouse, "SELECT address, area_code FROM reports WHERE source_file = ?",
+                  ["samples/004_a167b1e233f24ae1.txt"]).rows()
+    assert row == ("宜丰县行政中心323", "0795")
 
 
 def test_region_year_rolls_up_by_province_and_prefecture(warehouse):

@@ -101,6 +101,21 @@ def test_the_address_places_a_body_its_name_does_not():
     assert (p.county, p.source) == ("宜丰县", regions.FROM_TEXT)
 
 
+def test_the_telephone_area_code_places_a_body_after_its_address():
+    assert regions.area_code("如有疑问请联系。电话:0737—8821418。") == "0737"
+    assert regions.area_code("联系电话（0795）2991000") == "0795"
+    assert regions.area_code("电话：7333735") is None  # a local number names no area
+    p = regions.place("生态环境局", None, None, "0795")
+    assert (p.province, p.prefecture, p.county, p.source) == ("江西省", "宜春市", None, regions.FROM_TEXT)
+    # The address, when it places the body, comes first; the folder after.
+    assert regions.place("生态环境局", "宜丰县行政中心", None, "0795").county == "宜丰县"
+    assert regions.place("生态环境局", None, "福建省/福州市/x.txt", "0795").prefecture == "宜春市"
+    # A code a whole province shares places only the province; every code of the table places something.
+    hainan = regions.place("生态环境局", None, None, "0898")
+    assert (hainan.province, hainan.prefecture) == ("海南省", None)
+    assert len(regions.area_code_divisions()) >= 320 and regions.from_area_code("0565") == regions.UNPLACED
+
+
 def test_the_raw_folder_path_places_a_body_last():
     p = regions.place("财政局", None, "福建省/福州市/财政局2020年报.txt")
     assert (p.province, p.prefecture, p.source) == ("福建省", "福州市", regions.FROM_PATH)
