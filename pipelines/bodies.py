@@ -47,6 +47,10 @@ _SPELLINGS = (
 # A zone's management committee reports as the zone: 盐城经开区管委会 / 盐城经开区.
 _ZONE_COMMITTEE = re.compile(rf"({'|'.join(regions.ZONE_WORDS)})管委会$")
 _TOWN = re.compile(r"^[^局委办厅]{1,6}?(?:镇|乡|街道)(?:办事处|办)?$")
+# What is left of a name once its divisions are read: an area the table does not know (赣州市东湖区).
+_AREA = re.compile(r"^[^局委办厅]{1,8}?[市县区旗盟州]$")
+# Markup or other text a title was read with before the name: no part of it.
+_LEAD = re.compile(r"^[^\u4e00-\u9fff]+")
 _DEPARTMENT = re.compile(r"(?:局|委|厅|办|中心|院|署|所|处|室|站|队|馆|会|部|司|组)$")
 
 
@@ -62,7 +66,7 @@ class Body:
 
 def folded(name: str) -> str:
     """The name as W1 folds it, with the long and short forms of zones and departments made one."""
-    text = normalise(name)
+    text = _LEAD.sub("", normalise(name))
     for long, short in _SPELLINGS:
         text = text.replace(long, short)
     return agency_key(text)
@@ -116,7 +120,7 @@ def _level_of(d: regions.Division) -> str:
 def _kind(key_name: str, rest: str, zone: regions.Zone | None, chain: regions.Chain | None) -> str:
     if zone is not None or (chain is not None and chain.zone is not None) or regions.ZONE_RE.search(key_name):
         return ZONE
-    if (chain is not None and rest == "") or _TOWN.match(rest) or rest in ("政府", "人民政府"):
+    if (chain is not None and (rest == "" or _AREA.match(rest))) or _TOWN.match(rest) or rest in ("政府", "人民政府"):
         return GOVERNMENT
     if _DEPARTMENT.search(rest):
         return DEPARTMENT

@@ -26,6 +26,7 @@ def _key(name: str, address: str | None = None, source_file: str | None = None) 
     ("上海市科学技术委员会", "上海市科委"),
     ("平潭综合实验区", "平潭综合实验区管理委员会"),
     ("某市发展和改革委员会", "某市发改委"),
+    ('<html><head><meta charset="utf-8"></head><body><p>宜丰县财政局', "宜丰县财政局"),  # a title read with its markup
 ])
 def test_spellings_of_one_body_are_one_body(a, b):
     assert _key(a) == _key(b)
@@ -63,6 +64,7 @@ def test_level_and_kind():
         "赣州经开区党政办公室": ("地市级", bodies.ZONE),
         "桃江经济开发区": ("县级", bodies.ZONE),
         "市生态环境局": (None, bodies.DEPARTMENT),
+        "赣州市东湖区人民政府": ("县级", bodies.GOVERNMENT),  # a district the city does not have
     }
     for name, (level, kind) in cases.items():
         b = bodies.body_of(name)
