@@ -39,6 +39,14 @@ def test_wan_yuan_read_back_in_yuan_to_the_fen(tmp_path):
     assert by_year.select("year", "fees_amount_yuan").rows() == [(2020, Decimal("100.00")), (2021, Decimal("41662416.19"))]
 
 
+def test_a_number_past_the_decimal_does_not_stop_the_warehouse(tmp_path):
+    digits = "1" + "0" * 40
+    report = make_report("2021", balanced("2021") | {("requests", "received", "natural_person"): digits})
+    w = _warehouse(tmp_path, report)
+    [row] = query(w, "SELECT value, raw_text FROM facts WHERE row_code = 'received' AND col_code = 'natural_person'").rows()
+    assert row == (None, digits)
+
+
 def test_a_fractional_count_is_no_count_in_the_marts_but_stays_in_facts(tmp_path):
     report = make_report("2021", balanced("2021") | {("requests", "received", "natural_person"): "1.5"})
     w = _warehouse(tmp_path, report)
