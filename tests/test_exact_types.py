@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import polars as pl
+import pytest
 
 from pipelines.frames import FINDINGS_SCHEMA, facts_frame, reports_frame
 from pipelines.warehouse import WAREHOUSE_STEPS, publish, query
@@ -56,3 +57,18 @@ def test_a_fractional_count_is_no_count_in_the_marts_but_stays_in_facts(tmp_path
     assert value == Decimal("1.5")
     types = dict(query(w, "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'mart_requests'").rows())
     assert types["received"] == types["granted"] == "BIGINT" and types["disclosure_rate"] == "DOUBLE"
+
+
+@pytest.mark.parametrize("written, exact", [
+    ("999999999999.99", "999999999999.99"),  # 14 significant digits of 元: a double's noise, cast directly
+    ("123456789012345.6", "123456789012345.6"),
+    ("0.000001", "0.000001"),
+    ("12345678.123456", "12345678.123456"),
+    ("0.1万", "1000"),
+])
+def test_amounts_read_back_exactly(tmp_path, written, exact):
+    money = ("active", "procurement", "amount")  # 2019 form: 元
+    report = make_report("2019", balanced("2019") | {money: written})
+    w = _warehouse(tmp_path, report)
+    [(value,)] = query(w, "SELECT value FROM facts WHERE row_code = 'procurement' AND col_code = 'amount'").rows()
+    assert value == Decimal(exact)
