@@ -368,9 +368,33 @@ def from_name(name: str | None) -> Placement:
 _ADDRESS = re.compile(r"(?:通讯|通信|联系|办公)?地址\s*[:：]\s*(?P<address>[^，,；;。)）\n]{2,60})")
 
 
+# A report gives its contact details where it opens (如对本报告有任何疑问，请与…联系) or where it closes:
+# only so many characters at each end are read.
+CONTACT_CHARS = 2000
+
+
+def contact_text(text: str) -> str:
+    """The opening and closing characters of a report's text, where it gives its contact details."""
+    if len(text) <= 2 * CONTACT_CHARS:
+        return text
+    return text[:CONTACT_CHARS] + "\n" + text[-CONTACT_CHARS:]
+
+
+_CONTACT_WORDS = re.compile(r"地址|电话|传真|热线")
+CONTACT_WIDTH = 80  # characters read after a contact word
+
+
+def _contacts(text: str, words: tuple[str, ...]) -> list[str]:
+    """The passages of the contact text that open with one of `words`, in NFKC: read where a word
+    stands rather than the whole text put in NFKC and searched."""
+    ends = contact_text(text)
+    return [nfkc_text(ends[max(0, m.start() - 4):m.start() + CONTACT_WIDTH])
+            for m in _CONTACT_WORDS.finditer(ends) if m.group(0) in words]
+
+
 def address(text: str) -> str | None:
     """The contact address a report's text gives (the last one, where the report closes), as written."""
-    found = [m["address"].strip() for m in _ADDRESS.finditer(text)]
+    found = [m["address"].strip() for passage in _contacts(text, ("地址",)) for m in _ADDRESS.finditer(passage)]
     return found[-1] if found else None
 
 
@@ -380,7 +404,8 @@ _PHONE = re.compile(r"(?:电话|传真|热线)[^\d(\n]{0,8}(?:\((?P<a>0\d{2,3})\
 
 def area_code(text: str) -> str | None:
     """The area code of the last telephone number with one that a report's text gives."""
-    found = [m["a"] or m["b"] for m in _PHONE.finditer(nfkc_text(text))]
+    found = [m["a"] or m["b"] for passage in _contacts(text, ("电话", "传真", "热线"))
+             for m in _PHONE.finditer(passage)]
     return found[-1] if found else None
 
 

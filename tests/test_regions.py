@@ -116,6 +116,13 @@ def test_the_telephone_area_code_places_a_body_after_its_address():
     assert len(regions.area_code_divisions()) >= 320 and regions.from_area_code("0565") == regions.UNPLACED
 
 
+def test_contact_details_are_read_where_a_report_opens_or_closes():
+    middle = "正文。" * 3000
+    assert regions.address("地址：宜丰县行政中心，" + middle) == "宜丰县行政中心"
+    assert regions.area_code(middle + "电话：0795-2991000") == "0795"
+    assert regions.address(middle + "地址：宜丰县行政中心" + middle) is None  # a street named in the body of the text
+
+
 def test_the_raw_folder_path_places_a_body_last():
     p = regions.place("财政局", None, "福建省/福州市/财政局2020年报.txt")
     assert (p.province, p.prefecture, p.source) == ("福建省", "福州市", regions.FROM_PATH)
