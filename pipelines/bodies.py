@@ -164,7 +164,8 @@ def report_bodies(reports: pl.DataFrame) -> pl.DataFrame:
 
 def dim_body(bodies: pl.DataFrame, current: pl.DataFrame | None = None) -> pl.DataFrame:
     """One row per body from `report_bodies`: its canonical name (the spelling most of its reports use;
-    of equals, the latest year's, then the first in order), every spelling, and its region: its reports
+    of equals, the latest year's, then the first in order; without markup read before it), every
+    spelling as written, and its region: its reports
     all place it in one division (the key holds its code), and where an address placed one and a folder
     another, the address is its `region_source`. `n_reports`, `first_year`, `last_year` count the rows
     of `current` (report_id, source_file) only."""
@@ -175,7 +176,7 @@ def dim_body(bodies: pl.DataFrame, current: pl.DataFrame | None = None) -> pl.Da
     spellings = (bodies.group_by("body_id", "agency").agg(n=pl.len(), latest=pl.col("year").max())
                  .sort(["body_id", "n", "latest", "agency"], descending=[False, True, True, False], nulls_last=True))
     names = spellings.group_by("body_id", maintain_order=True).agg(
-        name=pl.col("agency").first(), name_variants=pl.col("agency").sort())
+        name=pl.col("agency").first().str.replace(_LEAD.pattern, ""), name_variants=pl.col("agency").sort())
     source_rank = pl.col("region_source").replace_strict(
         {s: i for i, s in enumerate(regions.SOURCES)}, default=len(regions.SOURCES), return_dtype=pl.Int32)
     places = (bodies.sort(source_rank, "report_id")

@@ -95,6 +95,13 @@ def test_one_body_under_two_spellings_in_two_years_has_one_body_id():
     assert test_city["region_source"] is None and "测试市生态环境局" in test_city["region_reason"]
 
 
+def test_the_canonical_name_leaves_out_markup_read_before_it():
+    reports = _reports(("a" * 16, "a.htm", '"utf-8"><title>宜丰县财政局', 2020), ("b" * 16, "b.txt", "宜丰县财政局", 2019),
+                       ("c" * 16, "c.htm", '"utf-8"><title>宜丰县财政局', 2021))
+    [body] = bodies.dim_body(bodies.report_bodies(reports)).to_dicts()
+    assert body["name"] == "宜丰县财政局" and len(body["name_variants"]) == 2
+
+
 def test_body_id_does_not_depend_on_the_other_reports_of_a_run():
     one = bodies.report_bodies(_reports(("a" * 16, "a.txt", "宜丰县人民政府", 2020)))
     many = bodies.report_bodies(_reports(("b" * 16, "b.txt", "樟树市财政局", 2019),
