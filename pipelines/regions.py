@@ -188,14 +188,26 @@ class Table:
                          county and county.code, county and county.name, source, reason)
 
 
-# Suffixes a division's short form leaves out: 宜丰县 → 宜丰, 广西壮族自治区 → 广西, 延边朝鲜族自治州 → 延边.
-_SUFFIX = re.compile(r"(?:[\u4e00-\u9fff]{1,12}?族)*(?:特别行政区|自治区|自治州|自治县|自治旗|地区|林区|特区|省|市|县|区|旗|盟)$")
+# Suffixes a division's short form leaves out: 宜丰县 → 宜丰. An autonomous division also leaves out the
+# peoples it is named for: 广西壮族自治区 → 广西, 延边朝鲜族自治州 → 延边, 内蒙古自治区 → 内蒙古.
+_SUFFIX = re.compile(r"(?:特别行政区|地区|林区|特区|省|市|县|区|旗|盟)$")
+_PEOPLES = ("蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家", "哈尼", "哈萨克",
+            "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土", "达斡尔", "仫佬",
+            "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克",
+            "德昂", "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺", "各")
+_AUTONOMOUS = re.compile(rf"^(?:(?:{'|'.join(sorted(_PEOPLES, key=len, reverse=True))})族?)*自治(?:区|州|县|旗)$")
 MIN_SHORT = 2  # a short form of one character names nothing
 
 
 def short_form(name: str) -> str | None:
-    short = _SUFFIX.sub("", name)
-    # 城区, 郊区: nothing is left; 蒙古族自治县-like names whose stem is a people, not a place.
+    """The name without its suffix (and an autonomous division's peoples): the shortest stem of at least
+    two characters that the rest of the name follows as peoples and 自治…; else the name less its suffix."""
+    if "自治" in name:
+        stems = [name[:k] for k in range(MIN_SHORT, len(name)) if _AUTONOMOUS.match(name[k:])]
+        short = stems[0] if stems else name
+    else:
+        short = _SUFFIX.sub("", name)
+    # 城区, 郊区: too little is left.
     return short if len(short) >= MIN_SHORT and short != name and not short.endswith("族") else None
 
 
@@ -262,8 +274,9 @@ def _zone_at(text: str, at: int) -> str | None:
 def chain(text: str, start_anywhere: bool = False) -> Chain | None:
     """The divisions named one after another at the start of `text` (or, with `start_anywhere`, from the
     first full name of a division in it): 江西省宜春市樟树市… A short form (宜丰, 赣州) counts only where
-    another division's name or a zone word follows it, so that 公安局 is not 公安县. A name of two
-    characters (城区, 郊区) counts only after the division it lies in."""
+    another division's name or a zone word follows it, so that 公安局 is not 公安县, or where it is a
+    province's and opens the chain (江西财政厅). A name of two characters (城区, 郊区) counts only after
+    the division it lies in."""
     t = table()
     found = mentions(text)
     if not found:
@@ -296,6 +309,8 @@ def _counts(m: Mention, text: str, t: Table, first: bool) -> bool:
     if len(m.written) <= 2 and m.written not in t.short and first:
         return False  # 城区 alone: which city's?
     if m.written in t.short:
+        if first and any(d.level == PROVINCE for d in m.divisions):
+            return True  # 江西财政厅, 广西财政厅: a province's short form names it on its own
         after = text[m.end:]
         return bool(_zone_at(text, m.end)) or any(after.startswith(n) for n in _names_after(after, t))
     return True

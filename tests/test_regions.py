@@ -87,6 +87,23 @@ def test_a_name_is_placed_by_the_first_division_it_names():
     assert regions.from_name("中共樟树市委办公室").county == "樟树市"
 
 
+@pytest.mark.parametrize("name, short", [
+    ("宜丰县", "宜丰"), ("樟树市", "樟树"), ("赣州市", "赣州"), ("广西壮族自治区", "广西"), ("内蒙古自治区", "内蒙古"),
+    ("新疆维吾尔自治区", "新疆"), ("延边朝鲜族自治州", "延边"), ("黔东南苗族侗族自治州", "黔东南"),
+    ("巴音郭楞蒙古自治州", "巴音郭楞"), ("石柱土家族自治县", "石柱"), ("白沙黎族自治县", "白沙"), ("城区", None),
+])
+def test_short_forms(name, short):
+    assert regions.short_form(name) == short
+
+
+def test_a_provinces_short_form_names_it():
+    assert regions.from_name("江西财政厅").province == "江西省"
+    assert regions.from_name("广西壮族自治区财政厅").province_code == regions.from_name("广西财政厅").province_code == "450000"
+    # 吉林 is 吉林省 and 吉林市, which lies in it: the province.
+    jilin = regions.from_name("吉林财政厅")
+    assert (jilin.province, jilin.prefecture) == ("吉林省", None) and jilin.reason
+
+
 def test_department_words_are_not_read_as_divisions():
     # 公安局 is not 公安县, 自然资源局 not 资源县: a short form counts only before a name or a zone.
     for department in DEPARTMENTS:
