@@ -447,6 +447,11 @@ ORDER BY r.source_file"""
                 ("reports", "facts", "findings", "dim_body"))
 
 
+def total_column() -> str:
+    """The column of 三 that holds all applicants (总计)."""
+    return next(iter(t for v, _ in versions_of(REQUESTS) for t in totals(v, REQUESTS, "row")))
+
+
 def _strict_sum(expr: str) -> str:
     # Over the reports of one agency and year: a sum only when every report has the figure.
     return f"CASE WHEN count({expr}) = count(*) THEN sum({expr}) END"
@@ -461,7 +466,7 @@ def agency_year_mart(requests: Mart, appeals: Mart, active: Mart) -> Mart:
     """Figures per agency and year, added up over the agency's reports of that year: the requests of
     all applicants (the total column), the appeals, the figures of 二 that both form versions have and
     the money; with the findings by rule and the 勾稽 flag."""
-    total_col = next(iter(t for v, _ in versions_of(REQUESTS) for t in totals(v, REQUESTS, "row")))
+    total_col = total_column()
     req_units = [u for u in units(REQUESTS) if not u.detail]
     app_units = [u for u in units(APPEALS) if not u.detail]
     concluded = appeal_concluded()
@@ -605,9 +610,9 @@ ORDER BY a.body_id, a.year"""
 REGION_LEVELS = ("province", "prefecture")
 
 
-def region_year_mart(requests: Mart) -> Mart:
+def region_year_mart() -> Mart:
     """Reports rolled up by province and by prefecture, each year."""
-    total_col = next(iter(t for v, _ in versions_of(REQUESTS) for t in totals(v, REQUESTS, "row")))
+    total_col = total_column()
     figures = ("received", "total_processed", *GRANTED)
     levels = " UNION ALL ".join(
         f"SELECT {_lit(level)} AS region_level, {level}_code AS region_code, {level} AS region, * "
@@ -677,7 +682,7 @@ def all_marts() -> list[Mart]:
     requests, appeals, active = requests_mart(), appeals_mart(), active_mart()
     agency_year = agency_year_mart(requests, appeals, active)
     return [requests, appeals, active, data_quality_mart(), agency_year, body_trend_mart(agency_year),
-            region_year_mart(requests)]
+            region_year_mart()]
 
 
 MARTS: dict[str, Mart] = {m.name: m for m in all_marts()}
