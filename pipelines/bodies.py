@@ -86,14 +86,14 @@ def body_of(name: str, address: str | None = None, source_file: str | None = Non
     else:
         rest = key_name
     rest = _ZONE_COMMITTEE.sub(r"\1", rest)
-    level = _level(rest, chain, zone, placement)
+    level = _level(rest, chain, zone)
     kind = _kind(key_name, rest, zone, chain)
     # Placed by its report's address or folder, a body is kept apart from the one its name places there:
     # 财政局 with an address in 袁州区 may be 宜春市's, not 袁州区财政局.
     return Body(f"{placement.code or ''}{'|' if by_name else '~'}{rest}", level, kind, placement)
 
 
-def _level(rest: str, chain: regions.Chain | None, zone: regions.Zone | None, placement: regions.Placement) -> str | None:
+def _level(rest: str, chain: regions.Chain | None, zone: regions.Zone | None) -> str | None:
     if _TOWN.match(rest):
         return "乡镇级"
     further = regions.mentions(rest)
