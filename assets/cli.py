@@ -56,6 +56,11 @@ def _run(args: argparse.Namespace) -> int:
           f"findings: {summary['findings']}")
     print("reports by status: " + ", ".join(f"{s} {n}" for s, n in by_status))
     print("findings by rule: " + (", ".join(f"{r} {n}" for r, n in by_rule) or "none"))
+    if query(args.warehouse, "SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'dim_body'")["n"][0]:
+        bodies = query(args.warehouse, "SELECT count(*) AS n, count(province) AS province, count(prefecture) AS "
+                                       "prefecture, count(county) AS county FROM dim_body").row(0, named=True)
+        print(f"bodies: {bodies['n']}  placed in a province: {bodies['province']}, a prefecture: "
+              f"{bodies['prefecture']}, a county: {bodies['county']} (docs/regions.md)")
     return 0
 
 

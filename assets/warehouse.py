@@ -29,12 +29,14 @@ def schema_check_name(table: str) -> str:
 
 
 def _deps(table: str) -> list[dg.AssetKey | str]:
-    from pipelines.marts import MARTS
+    from pipelines.marts import DIM_BODY_READS, MARTS
 
     if table in CONTRACT_INPUTS:
         return [CONTRACT_INPUTS[table]]
     if table in MARTS:
         return [key(t) for t in MARTS[table].reads]
+    if table == "dim_body":
+        return [key(t) for t in DIM_BODY_READS]
     return []  # the code tables come from schemas/forms/
 
 

@@ -1,8 +1,8 @@
 """The soft rules across years (W1 carried over, W2 in force): a report against the same body's
 report of the year before, as warnings.
 
-The body is matched by `agency_key` (the name folded for width, spaces, brackets and suffix
-variants) and the year. Where a body has two different reports for last year, this year's report is
+The body is matched by `body_id` (pipelines/bodies.py: the name folded for width, spaces, brackets and
+suffix variants, and the region, so that two counties' 财政局 are two bodies) and the year. Where a body has two different reports for last year, this year's report is
 compared with each: which one is right is not ours to guess. A rule is compared only where last
 year's form has the cell it needs (a 2019-form report has no `in_force`).
 """
@@ -13,7 +13,7 @@ import polars as pl
 
 from schemas.forms import FORMS, Continuity, Section
 
-from .agency import agency_key
+from .bodies import report_bodies
 from .frames import current_reports
 from .identities import (NOT_EVALUABLE, TOLERANCE, absent_terms, along_values, as_findings, axes, by_cell, labels_zh,
                          location, number_text, table_not_read, tabled_reports)
@@ -46,9 +46,9 @@ def report_pairs(reports: pl.DataFrame) -> pl.DataFrame:
     """(report, the same body's report of the year before): report_id, form_version, previous_id,
     previous_form, previous_year."""
     # A file replaced by a newer version is no longer the body's report.
-    bodies = tabled_reports(current_reports(reports), "agency", "year").filter(pl.col("agency").is_not_null() & pl.col("year").is_not_null())
-    keys = {name: agency_key(name) for name in bodies["agency"].unique()}
-    bodies = bodies.with_columns(body=pl.col("agency").replace_strict(keys, return_dtype=pl.String))
+    current = current_reports(reports)
+    ids = report_bodies(current).select("report_id", body="body_id").unique("report_id")
+    bodies = tabled_reports(current, "year").filter(pl.col("year").is_not_null()).join(ids, on="report_id")
     previous = bodies.select("body", pl.col("year") + 1, previous_id="report_id", previous_form="form_version",
                              previous_year="year")
     return bodies.join(previous, on=["body", "year"]).select(

@@ -57,6 +57,10 @@ CONTRACT = (
                  ("agency", "发布机关（从报告标题读出）", "Publishing body, read from the report's title"),
                  ("year", "报告年度", "Report year"),
                  ("published", "发布日期（报告中写明时）", "Publication date, where the report gives one"),
+                 ("address", "报告中写明的联系地址（原文）；用于确定机关所在地区",
+                  "The contact address the report gives, as written; it places a body its name does not"),
+                 ("area_code", "报告中联系电话的区号；用于确定机关所在地区",
+                  "The area code of the telephone number the report gives; it places a body its name does not"),
                  ("form_version", "表格版本：'2019'、'2021'，不适用时为空",
                   "Form version: '2019', '2021', or NULL where no form applies"),
                  ("status", "状态：parsed、partial、legacy_format、not_a_report、unreadable、unsupported_format（不读取的文件类型）",
@@ -80,6 +84,8 @@ CONTRACT = (
                   "and again once it comes back"),
                  ("previous_source_files", "同一文件（内容未变）被重命名或移动前的路径，按先后",
                   "Earlier paths of the same file (same bytes) before it was renamed or moved, oldest first"),
+                 ("body_id", "机关编号（见 dim_body）；没有机关名称时为空",
+                  "Body id (see dim_body); NULL where the report names no agency"),
              )),
     TableDoc("facts", "contract", "二、三、四部分表格的每个单元格一行，使用表格代码",
              "One row per table cell of sections 二, 三 and 四, in the codes of the forms.", _cols(
@@ -124,6 +130,34 @@ CONTRACT = (
 )
 
 DIMENSIONS = (
+    TableDoc("dim_body", "dimension",
+             "每个发布报告的机关一行：规范名称、所见的各种写法、层级、类别，以及所在的省、地市、县（GB/T 2260 行政区划代码）",
+             "One row per reporting body: its canonical name, every spelling seen, level, kind, and its province, "
+             "prefecture and county (GB/T 2260 division codes).", _cols(
+                 ("body_id", "机关编号：由规范化名称和行政区划代码得出，各次运行、各年度不变",
+                  "Body id, derived from the folded name and the division code: the same in every run and year"),
+                 ("name", "规范名称（多数报告所用的写法）", "Canonical name (the spelling most of its reports use)"),
+                 ("name_variants", "报告中见到的全部写法", "Every spelling its reports use"),
+                 ("level", "层级：省级、地市级、县级、乡镇级；名称未体现时为空",
+                  "Level: 省级, 地市级, 县级 or 乡镇级; NULL where its name does not tell"),
+                 ("kind", "类别：人民政府、政府部门、开发区、新区（开发区、新区及其机构）、其他",
+                  "Kind: 人民政府 (the government itself), 政府部门 (a department), 开发区、新区 (a zone or new "
+                  "area, or a body of one), 其他 (other)"),
+                 ("province_code", "省级行政区代码（6 位）", "Province code (6 digits)"),
+                 ("province", "省级行政区", "Province"),
+                 ("prefecture_code", "地级行政区代码（直辖市为其本身的代码；省直辖县级行政区为空）",
+                  "Prefecture code (a municipality's own code; NULL for a county-level unit under its province)"),
+                 ("prefecture", "地级行政区", "Prefecture"),
+                 ("county_code", "县级行政区代码", "County code"),
+                 ("county", "县级行政区", "County"),
+                 ("region_source", "由何确定所在地区：name（机关名称）、text（报告中的联系地址）、path（原始文件夹路径）；未定位时为空",
+                  "What placed it: name (its name), text (the contact address in its report), path (the raw "
+                  "folder path); NULL where it is not placed"),
+                 ("region_reason", "未能定位（或只定位到上一级）的原因", "Why it is not placed (or only partly)"),
+                 ("n_reports", "当前的报告数", "Its current reports"),
+                 ("first_year", "最早的报告年度", "Year of its first report"),
+                 ("last_year", "最近的报告年度", "Year of its last report"),
+             )),
     TableDoc("dim_row", "dimension", "表格的每个行代码：中英文名称、所属部分和分组、所在表格版本",
              "Every row code of the forms: Chinese and English labels, section, group and the form versions "
              "that have it.", _cols(
@@ -306,8 +340,8 @@ KIND_TITLES = {
              "one column per figure. A sum or a rate is NULL where a cell it needs is blank or missing: a blank "
              "is never read as 0."),
     "dimension": ("代码表", "Code tables",
-                  "Every code of the two form versions, printed from `schemas/forms/`, the description the "
-                  "parser reads."),
+                  "The reporting bodies and where they sit (`dim_body`), and every code of the two form versions, "
+                  "printed from `schemas/forms/`, the description the parser reads."),
 }
 
 

@@ -24,6 +24,8 @@ REPORTS_SCHEMA = {
     "duplicate_of": pl.String,
     "n_cells": pl.Int64,
     "n_findings": pl.Int64,
+    "address": pl.String,
+    "area_code": pl.String,
 }
 
 FACTS_SCHEMA = {
@@ -85,6 +87,7 @@ def reports_frame(reports: Iterable[Report]) -> pl.DataFrame:
             "text_encoding": r.text_encoding, "table_encoding": r.table_encoding,
             "duplicate_of": duplicate_of if is_dup else None,
             "n_cells": 0 if is_dup else len(r.cells), "n_findings": 0 if is_dup else len(r.findings),
+            "address": r.address, "area_code": r.area_code,
         })
     frame = pl.DataFrame(rows, schema={**REPORTS_SCHEMA, "published": pl.String}, orient="row")
     return frame.with_columns(pl.col("published").str.to_date(strict=False))

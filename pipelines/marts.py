@@ -21,6 +21,7 @@ import polars as pl
 
 from schemas.forms import FORMS, Column
 
+from . import bodies
 from .dictionary import ColumnDoc, TableDoc, col_codes, group_of, merged, row_codes, totals, versions_of
 from .identities import NOT_EVALUABLE
 from .values import INFERRED_COLUMN
@@ -46,6 +47,24 @@ def _in(codes: Iterable[str]) -> str:
     return "(" + ", ".join(_lit(c) for c in codes) + ")"
 
 
+# Exact types. facts.value is DECIMAL(38, 6): every count and every amount in 元 a report can write
+# (万元 with up to six decimals is 元 to the fen), with room for any count. In the marts a count is a
+# BIGINT and money DECIMAL(18, 2), 元 to the fen; rates are DOUBLE.
+FACT_VALUE = "DECIMAL(38, 6)"
+COUNT, MONEY, RATE = pl.Int64, pl.Decimal(18, 2), pl.Float64
+
+
+def _count(expr: str) -> str:
+    """A count as a BIGINT. A fractional count (S2) is no count: NULL here, its value as written in facts."""
+    return f"CASE WHEN ({expr}) = trunc({expr}) THEN ({expr})::BIGINT END"
+
+
+def _money(expr: str) -> str:
+    """An amount in 元 to the fen. One past DECIMAL(18, 2) (10¹⁶ 元) is no amount a body spends: NULL
+    here, its value as written in facts."""
+    return f"TRY_CAST(round({expr}, 2) AS DECIMAL(18, 2))"
+
+
 @dataclass(frozen=True)
 class Out:
     """One column of a mart: its SQL expression, its meaning, and its polars type (checked by the
@@ -55,7 +74,7 @@ class Out:
     sql: str
     zh: str
     en: str
-    dtype: pl.DataType = pl.Float64
+    dtype: pl.DataType = RATE
 
 
 @dataclass(frozen=True)
@@ -67,6 +86,7 @@ class Mart:
     # FROM … of the SELECT whose list is `outs`.
     source: str
     reads: tuple[str, ...]  # the tables it is built from, for lineage
+    prelude: str = ""  # WITH … before the SELECT
 
     @property
     def doc(self) -> TableDoc:
@@ -81,7 +101,7 @@ class Mart:
 
     def create(self, con: duckdb.DuckDBPyConnection) -> None:
         select = ",\n  ".join(f'{o.sql} AS "{o.name}"' for o in self.outs)
-        con.execute(f'CREATE TABLE "{self.name}" AS\nSELECT\n  {select}\n{self.source}')
+        con.execute(f'CREATE TABLE "{self.name}" AS\n{self.prelude}SELECT\n  {select}\n{self.source}')
 
 
 # --- units: a row of the form, or a group of rows summed --------------------------------------------
@@ -229,7 +249,7 @@ def requests_mart() -> Mart:
         *_report_outs(),
         Out("col_code", "d.col_code", "申请人类型（列代码，见 dim_col；total 为总计列）",
             "Applicant column (col_code, see dim_col; total is the 总计 column)", pl.String),
-        *(Out(u.name, _unit_value(u, u.name), *_unit_doc(u)) for u in unit_list),
+        *(Out(u.name, _count(_unit_value(u, u.name)), *_unit_doc(u), COUNT) for u in unit_list),
         # Lateral aliases: the columns just defined above.
         Out("disclosure_rate", f"({granted}) / nullif({processed}, 0)",
             "公开率：（予以公开＋部分公开）÷ 办理结果总计；总计为 0 或有空白时为空",
@@ -271,7 +291,7 @@ def appeals_mart() -> Mart:
         for c in cols:
             name = f"{u.name}_{c}"
             aggregates += _unit_aggregates(u, name, f"col_code = {_lit(c)}")
-            outs.append(Out(name, _unit_value(u, name), *_unit_doc(u, col_label[c])))
+            outs.append(Out(name, _count(_unit_value(u, name)), *_unit_doc(u, col_label[c]), COUNT))
     concluded = appeal_concluded()
     for u in (u for u in unit_list if not u.detail):
         terms = " + ".join(f'"{u.name}_{c}"' for c in concluded)
@@ -311,7 +331,9 @@ def active_mart() -> Mart:
         en = " / ".join(dict.fromkeys(f"{r.label_en}: {c.label_en}" for r, c in labels))
         unit_zh, unit_en = ("（元）", " (in 元)") if name.endswith("_yuan") else ("", "")
         zh_note, en_note = _versions_note(having)
-        outs.append(Out(name, f'c."{name}"', zh + unit_zh + zh_note, en + unit_en + en_note))
+        money = name.endswith("_yuan")
+        outs.append(Out(name, (_money if money else _count)(f'c."{name}"'), zh + unit_zh + zh_note, en + unit_en + en_note,
+                        MONEY if money else COUNT))
     source = _per_report(aggregates, ACTIVE)
     return Mart("mart_active_disclosure", "主动公开（第二十条）：每份报告一行，两版表格的各项数据，金额以元计",
                 "Proactive disclosure (Article 20): one row per report, every figure of both form versions, "
@@ -353,6 +375,11 @@ def data_quality_mart() -> Mart:
         Out("source_file", "r.source_file", "源文件", "Source file", pl.String),
         *_report_outs(),
         Out("status", "r.status", "状态", "Status", pl.String),
+        Out("body_id", "r.body_id", "机关编号（见 dim_body；没有机关名称时为空）", "Body id (see dim_body; NULL without an agency)",
+            pl.String),
+        Out("region_reason", "CASE WHEN r.agency IS NULL THEN '报告没有机关名称，无法确定机关及其所在地区' ELSE bd.region_reason END",
+            "机关未能定位（或只定位到上一级）的原因；已定位时为空",
+            "Why the body is not placed in a region (or only partly); NULL where it is placed", pl.String),
         Out("status_reason", "r.status_reason", "未完整解析的原因", "Why the report was not parsed cleanly", pl.String),
         Out("duplicate_of", "r.duplicate_of", "与之内容相同的先出现的文件", "The earlier file with the same bytes", pl.String),
         Out("text_encoding", "r.text_encoding", "文本编码", "Text encoding", pl.String),
@@ -383,6 +410,7 @@ def data_quality_mart() -> Mart:
             "NULL where a blank or missing cell leaves it not evaluable", pl.Boolean),
     ]
     source = f"""FROM reports r
+LEFT JOIN dim_body bd ON bd.body_id = r.body_id
 LEFT JOIN (
   SELECT report_id, count(*) AS n_cells, count(value) AS n_values,
     count(*) FILTER (WHERE list_contains(flags, {_lit(INFERRED_COLUMN)})) AS n_inferred,
@@ -416,8 +444,13 @@ ORDER BY r.source_file"""
     return Mart("mart_data_quality", "数据质量：每个输入文件（当前版本）一行，含状态、编码、单元格、推定或标记的单元格、各规则问题数",
                 "Data quality: one row per input file (its current version): status, encodings, cells, inferred or "
                 "flagged cells, "
-                "findings by rule and whether the 勾稽 balance holds.", tuple(outs), source,
-                ("reports", "facts", "findings"))
+                "findings by rule, whether the 勾稽 balance holds and why its body is not placed.", tuple(outs), source,
+                ("reports", "facts", "findings", "dim_body"))
+
+
+def total_column() -> str:
+    """The column of 三 that holds all applicants (总计)."""
+    return next(iter(t for v, _ in versions_of(REQUESTS) for t in totals(v, REQUESTS, "row")))
 
 
 def _strict_sum(expr: str) -> str:
@@ -425,11 +458,16 @@ def _strict_sum(expr: str) -> str:
     return f"CASE WHEN count({expr}) = count(*) THEN sum({expr}) END"
 
 
+def _typed_sum(expr: str, dtype: pl.DataType) -> str:
+    """`_strict_sum` in the column's own type (DuckDB sums a BIGINT to a HUGEINT, a DECIMAL to DECIMAL(38, s))."""
+    return f"CAST({_strict_sum(expr)} AS {'DECIMAL(18, 2)' if dtype == MONEY else 'BIGINT'})"
+
+
 def agency_year_mart(requests: Mart, appeals: Mart, active: Mart) -> Mart:
     """Figures per agency and year, added up over the agency's reports of that year: the requests of
     all applicants (the total column), the appeals, the figures of 二 that both form versions have and
     the money; with the findings by rule and the 勾稽 flag."""
-    total_col = next(iter(t for v, _ in versions_of(REQUESTS) for t in totals(v, REQUESTS, "row")))
+    total_col = total_column()
     req_units = [u for u in units(REQUESTS) if not u.detail]
     app_units = [u for u in units(APPEALS) if not u.detail]
     concluded = appeal_concluded()
@@ -437,7 +475,9 @@ def agency_year_mart(requests: Mart, appeals: Mart, active: Mart) -> Mart:
     active_common = [active_column_name(r, c) for r, c, having in active_cells()
                      if len(having) == n_forms or active_column_name(r, c).endswith("_yuan")]
     outs = [
-        Out("agency", "r.agency", "发布机关", "Publishing body", pl.String),
+        Out("body_id", "r.body_id", "机关编号（见 dim_body）", "Body id (see dim_body)", pl.String),
+        Out("agency", "arg_min(r.agency, r.report_id)", "发布机关（该年度报告标题所写的名称）",
+            "Publishing body, as that year's report names it", pl.String),
         Out("year", "r.year", "报告年度", "Report year", pl.Int32),
         Out("n_reports", "count(*)", "该机关该年度的报告数（多于 1 时下列数值为各报告之和）",
             "Reports of this body for this year (where more than one, the figures are their sums)", pl.Int64),
@@ -447,8 +487,8 @@ def agency_year_mart(requests: Mart, appeals: Mart, active: Mart) -> Mart:
     ]
     for u in req_units:
         o = requests.column(u.name)
-        outs.append(Out(u.name, _strict_sum(f'q."{u.name}"'), f"所有申请人（总计列）：{o.zh}",
-                        f"All applicants (the total column): {o.en}"))
+        outs.append(Out(u.name, _typed_sum(f'q."{u.name}"', COUNT), f"所有申请人（总计列）：{o.zh}",
+                        f"All applicants (the total column): {o.en}", COUNT))
     # The rates again from the sums (not lateral aliases: the joined marts have columns of these names).
     granted = " + ".join(_strict_sum(f'q."{g}"') for g in GRANTED)
     outs.append(Out("disclosure_rate", f"({granted}) / nullif({_strict_sum('q.total_processed')}, 0)",
@@ -456,14 +496,14 @@ def agency_year_mart(requests: Mart, appeals: Mart, active: Mart) -> Mart:
     for u in app_units:
         for c in col_codes(APPEALS):
             o = appeals.column(f"{u.name}_{c}")
-            outs.append(Out(o.name, _strict_sum(f'a."{o.name}"'), o.zh, o.en))
+            outs.append(Out(o.name, _typed_sum(f'a."{o.name}"', o.dtype), o.zh, o.en, o.dtype))
     for u in app_units:
         o = appeals.column(f"{u.name}_correction_rate")
         terms = " + ".join(_strict_sum(f'a."{u.name}_{c}"') for c in concluded)
         outs.append(Out(o.name, f"{_strict_sum(f'a.{u.name}_{CORRECTED}')} / nullif({terms}, 0)", o.zh, o.en))
     for name in active_common:
         o = active.column(name)
-        outs.append(Out(name, _strict_sum(f'd."{name}"'), o.zh, o.en))
+        outs.append(Out(name, _typed_sum(f'd."{name}"', o.dtype), o.zh, o.en, o.dtype))
     outs += [
         Out("n_findings", "coalesce(sum(dq.n_findings), 0)::BIGINT", "问题数", "Findings", pl.Int64),
         Out("n_errors", "coalesce(sum(dq.n_errors), 0)::BIGINT", "error 级问题数", "Findings of severity error", pl.Int64),
@@ -481,32 +521,203 @@ LEFT JOIN mart_appeals a ON a.report_id = r.report_id
 LEFT JOIN mart_active_disclosure d ON d.report_id = r.report_id
 LEFT JOIN mart_data_quality dq ON dq.source_file = r.source_file
 LEFT JOIN (
-  SELECT agency, year, {_count_map("rule")} AS findings_by_rule
-  FROM (SELECT r.agency, r.year, f.rule, count(*) AS n
+  SELECT body_id, year, {_count_map("rule")} AS findings_by_rule
+  FROM (SELECT r.body_id, r.year, f.rule, count(*) AS n
         FROM findings f JOIN reports r ON r.report_id = f.report_id
         WHERE {REPORT_ROWS} GROUP BY ALL)
-  GROUP BY agency, year
-) fr ON fr.agency = r.agency AND fr.year = r.year
-WHERE {REPORT_ROWS} AND r.agency IS NOT NULL AND r.year IS NOT NULL
-GROUP BY r.agency, r.year
-ORDER BY r.agency, r.year"""
-    return Mart("mart_agency_year", "机关年度：每个机关每年一行，汇总三个部分的数据、各规则问题数和勾稽标志",
-                "One row per agency and year across the three sections, with findings by rule and a flag for "
-                "whether the 勾稽 balance (I1) holds. Reports without an agency or a year are left out "
+  GROUP BY body_id, year
+) fr ON fr.body_id = r.body_id AND fr.year = r.year
+WHERE {REPORT_ROWS} AND r.body_id IS NOT NULL AND r.year IS NOT NULL
+GROUP BY r.body_id, r.year
+ORDER BY r.body_id, r.year"""
+    return Mart("mart_agency_year", "机关年度：每个机关（dim_body）每年一行，汇总三个部分的数据、各规则问题数和勾稽标志",
+                "One row per body (dim_body) and year across the three sections, with findings by rule and a flag "
+                "for whether the 勾稽 balance (I1) holds. Reports without an agency or a year are left out "
                 "(see mart_data_quality).", tuple(outs), source,
                 ("reports", "findings", "mart_requests", "mart_appeals", "mart_active_disclosure", "mart_data_quality"))
+
+
+# --- bodies over the years, regions ------------------------------------------------------------------
+
+CONTINUITY_RULE = "W1"  # carried over this year = carried forward the year before
+
+
+def _w1() -> tuple[str, str]:
+    """The rows W1 compares: (this year's, last year's), from the forms."""
+    (current, previous), = {(r.current, r.previous) for f in FORMS.values() for r in f.continuities
+                             if r.rule == CONTINUITY_RULE}
+    return current, previous
+
+
+def _trend_figures(agency_year: Mart) -> list[str]:
+    """The headline figures of a body's year that its trend compares: requests received and processed,
+    the disclosure rate, the totals of reviews and of lawsuits."""
+    totals_of = [f"{u.name}_{t}" for u in units(APPEALS) if not u.detail
+                 for v, _ in versions_of(APPEALS) for t in sorted(totals(v, APPEALS, "row"))]
+    names = ["received", "total_processed", "disclosure_rate", *dict.fromkeys(totals_of)]
+    return [n for n in names if n in agency_year.dtypes]
+
+
+def body_trend_mart(agency_year: Mart) -> Mart:
+    """A body's headline figures each year beside those of its previous report, and W1 beside them."""
+    current, previous = _w1()
+    outs = [
+        Out("body_id", "a.body_id", "机关编号（见 dim_body）", "Body id (see dim_body)", pl.String),
+        Out("name", "b.name", "机关规范名称", "The body's canonical name", pl.String),
+        Out("year", "a.year", "报告年度", "Report year", pl.Int32),
+        Out("agency", "a.agency", "该年度报告所写的机关名称", "The body's name as that year's report writes it",
+            pl.String),
+        Out("previous_year", "p.year", "该机关上一份报告的年度（之前没有报告时为空）",
+            "Year of the body's previous report (NULL where it has none before)", pl.Int32),
+    ]
+    for name in _trend_figures(agency_year):
+        o, dtype = agency_year.column(name), agency_year.column(name).dtype
+        outs += [
+            Out(name, f'a."{name}"', o.zh, o.en, dtype),
+            Out(f"previous_{name}", f'p."{name}"', f"上一份报告的值：{o.zh}", f"In the previous report: {o.en}", dtype),
+            Out(f"{name}_change", f'a."{name}" - p."{name}"', f"较上一份报告的变化：{o.zh}（任一为空时为空）",
+                f"Change since the previous report: {o.en} (NULL where either is)", dtype),
+        ]
+    outs += [
+        Out(current, f'a."{current}"', agency_year.column(current).zh, agency_year.column(current).en, COUNT),
+        Out(f"previous_{previous}", f"CASE WHEN p.year = a.year - 1 THEN p.\"{previous}\" END",
+            f"上年度报告的值：{agency_year.column(previous).zh}（上一份报告不是上年度的为空）",
+            f"Last year's {agency_year.column(previous).en} (NULL where the previous report is not last year's)",
+            COUNT),
+        Out("w1_holds", f"""CASE WHEN coalesce(a.findings_by_rule[{_lit(CONTINUITY_RULE)}], 0) > 0 THEN false
+         WHEN p.year IS DISTINCT FROM a.year - 1
+           OR coalesce(a.findings_by_rule[{_lit(CONTINUITY_RULE + NOT_EVALUABLE)}], 0) > 0 THEN NULL
+         ELSE true END""",
+            "W1（本年上年结转＝上年度报告的结转下年度）是否成立；没有上年度报告或无法核验时为空",
+            "Whether W1 (carried over = last year's carried forward) holds; NULL without last year's report or "
+            "where it cannot be evaluated", pl.Boolean),
+        Out("w1_findings", f"coalesce(a.findings_by_rule[{_lit(CONTINUITY_RULE)}], 0)::BIGINT",
+            "W1 问题数（按申请人列计）", "W1 findings (one a column of applicants)", COUNT),
+    ]
+    prelude = f"""WITH ordered AS (
+  SELECT *, lag(year) OVER (PARTITION BY body_id ORDER BY year) AS previous_year FROM mart_agency_year
+)
+"""
+    source = """FROM ordered a
+JOIN dim_body b ON b.body_id = a.body_id
+LEFT JOIN mart_agency_year p ON p.body_id = a.body_id AND p.year = a.previous_year
+ORDER BY a.body_id, a.year"""
+    return Mart("mart_body_trend", "机关逐年变化：每个机关每年一行，主要数据与其上一份报告并列，附变化和 W1 结转核对",
+                "One row per body and year: its headline figures beside those of its previous report, the change, "
+                "and the W1 carry-over check side by side.", tuple(outs), source,
+                ("mart_agency_year", "dim_body"), prelude)
+
+
+REGION_LEVELS = ("province", "prefecture")
+
+
+def region_year_mart() -> Mart:
+    """Reports rolled up by province and by prefecture, each year."""
+    total_col = total_column()
+    figures = ("received", "total_processed", *GRANTED)
+    levels = " UNION ALL ".join(
+        f"SELECT {_lit(level)} AS region_level, {level}_code AS region_code, {level} AS region, * "
+        f"FROM per_report WHERE {level}_code IS NOT NULL" for level in REGION_LEVELS)
+    known = " AND ".join(f'"{f}" IS NOT NULL' for f in ("total_processed", *GRANTED))
+    prelude = f"""WITH per_report AS (
+  SELECT r.report_id, r.year, r.body_id, b.province_code, b.province, b.prefecture_code, b.prefecture,
+    {", ".join(f'q."{f}"' for f in figures)}, dq.balance_holds
+  FROM reports r
+  JOIN dim_body b ON b.body_id = r.body_id
+  LEFT JOIN mart_requests q ON q.report_id = r.report_id AND q.col_code = {_lit(total_col)}
+  LEFT JOIN mart_data_quality dq ON dq.source_file = r.source_file
+  WHERE {REPORT_ROWS} AND r.year IS NOT NULL
+), levels AS ({levels}),
+by_rule AS (
+  SELECT region_level, region_code, year, {_count_map("rule")} AS findings_by_rule, sum(n)::BIGINT AS n_findings
+  FROM (SELECT l.region_level, l.region_code, l.year, f.rule, count(*) AS n
+        FROM levels l JOIN findings f ON f.report_id = l.report_id GROUP BY ALL)
+  GROUP BY ALL
+)
+"""
+    granted = " + ".join(f'l."{g}"' for g in GRANTED)
+    outs = [
+        Out("region_level", "l.region_level", "汇总层级：province（省级）或 prefecture（地市级）",
+            "Level of the rollup: province or prefecture", pl.String),
+        Out("region_code", "l.region_code", "行政区划代码（GB/T 2260，6 位）", "GB/T 2260 division code (6 digits)",
+            pl.String),
+        Out("region", "l.region", "行政区划名称", "Division name", pl.String),
+        Out("province_code", "l.province_code", "所在省级行政区代码", "Code of its province", pl.String),
+        Out("province", "l.province", "所在省级行政区", "Its province", pl.String),
+        Out("year", "l.year", "报告年度", "Report year", pl.Int32),
+        Out("n_reports", "count(*)", "报告数", "Reports", COUNT),
+        Out("n_bodies", "count(DISTINCT l.body_id)", "机关数", "Bodies", COUNT),
+        Out("received", "sum(l.received)::BIGINT", "本年新收申请数（总计列），仅计写明该数的报告",
+            "Requests received (the total column), over the reports that give the figure", COUNT),
+        Out("n_reports_received", "count(l.received)", "写明本年新收申请数的报告数",
+            "Reports that give the requests received", COUNT),
+        Out("total_processed", "sum(l.total_processed)::BIGINT", "办理结果总计，仅计写明该数的报告",
+            "Requests processed, over the reports that give the figure", COUNT),
+        Out("disclosure_rate", f"sum(CASE WHEN {known} THEN {granted} END) / "
+            f"nullif(sum(CASE WHEN {known} THEN l.total_processed END), 0)",
+            "公开率：（予以公开＋部分公开）÷ 办理结果总计，计入三项都写明的报告",
+            "Disclosure rate: (granted + partly granted) / total processed, over the reports that give all three",
+            RATE),
+        Out("n_balance_evaluated", "count(l.balance_holds)", "可核验勾稽关系（I1）的报告数",
+            "Reports whose 勾稽 balance (I1) can be evaluated", COUNT),
+        Out("balance_holds_share", "avg(l.balance_holds::INTEGER)",
+            "勾稽关系（I1）成立的报告占可核验报告的比例", "Share of the evaluable reports whose 勾稽 balance (I1) holds",
+            RATE),
+        Out("n_findings", "coalesce(any_value(fr.n_findings), 0)", "问题数", "Findings", COUNT),
+        Out("findings_by_rule", f"coalesce(any_value(fr.findings_by_rule), {EMPTY_MAP})",
+            "各规则的问题数（如 findings_by_rule['I1']）", "Findings by rule (e.g. findings_by_rule['I1'])", COUNT_MAP),
+    ]
+    source = """FROM levels l
+LEFT JOIN by_rule fr ON fr.region_level = l.region_level AND fr.region_code = l.region_code AND fr.year = l.year
+GROUP BY l.region_level, l.region_code, l.region, l.province_code, l.province, l.year
+ORDER BY l.region_level, l.region_code, l.year"""
+    return Mart("mart_region_year", "地区年度：每个省级、地市级行政区每年一行，汇总其机关的报告、申请、公开率、勾稽和各规则问题数",
+                "One row per province and per prefecture and year: reports, bodies, requests received and "
+                "processed, the disclosure rate, the share of reports whose 勾稽 balance (I1) holds, findings by "
+                "rule. Bodies not placed (dim_body) are left out.", tuple(outs), source,
+                ("reports", "findings", "dim_body", "mart_requests", "mart_data_quality"), prelude)
 
 
 def all_marts() -> list[Mart]:
     """Every mart, in the order they are built (later ones read earlier ones)."""
     requests, appeals, active = requests_mart(), appeals_mart(), active_mart()
-    return [requests, appeals, active, data_quality_mart(), agency_year_mart(requests, appeals, active)]
+    agency_year = agency_year_mart(requests, appeals, active)
+    return [requests, appeals, active, data_quality_mart(), agency_year, body_trend_mart(agency_year),
+            region_year_mart()]
 
 
 MARTS: dict[str, Mart] = {m.name: m for m in all_marts()}
 
 
+DIM_BODY_READS = ("reports",)  # what dim_body is built from, for lineage
+
+
+def build_bodies(con: duckdb.DuckDBPyConnection) -> None:
+    """`dim_body` from the reports in `con`, and each report's `body_id`."""
+    columns = {c for (c,) in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'reports'").fetchall()}
+    clues = ", ".join(f"r.{c}" for c in bodies.CLUES if c in columns)  # reports written before they were read
+    reports = pl.from_arrow(con.sql(
+        f"SELECT r.report_id, r.source_file, r.agency, r.year, {clues + ', ' if clues else ''}{CURRENT} AS is_current "
+        "FROM reports r").to_arrow_table())
+    assigned = bodies.report_bodies(reports)
+    con.register("_bodies", bodies.dim_body(assigned, reports.filter(pl.col("is_current"))).to_arrow())
+    con.execute("CREATE TABLE dim_body AS SELECT * FROM _bodies")
+    con.unregister("_bodies")
+    con.register("_report_bodies", assigned.select("report_id", "source_file", "body_id").to_arrow())
+    con.execute("ALTER TABLE reports ADD COLUMN body_id VARCHAR")
+    con.execute("UPDATE reports SET body_id = b.body_id FROM _report_bodies b "
+                "WHERE reports.report_id = b.report_id AND reports.source_file = b.source_file")
+    con.unregister("_report_bodies")
+
+
 def build_marts(con: duckdb.DuckDBPyConnection) -> None:
     """Create every mart from the contract tables and the dimensions in `con`."""
+    # Through the double's shortest text, which is the decimal the report wrote (up to 15 significant
+    # digits): cast directly, 999999999999.99 would read 999999999999.990016. A number past 10³² is no
+    # count or amount (digits of a table's neighbours read as one): NULL here, as written in raw_text,
+    # rather than a warehouse that cannot be built.
+    con.execute(f"ALTER TABLE facts ALTER value SET DATA TYPE {FACT_VALUE} "
+                f"USING TRY_CAST(value::VARCHAR AS {FACT_VALUE})")
+    build_bodies(con)
     for mart in MARTS.values():
         mart.create(con)

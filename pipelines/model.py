@@ -64,5 +64,7 @@ class Report:
     published: str | None = None  # ISO date
     form_version: str | None = None
     table_encoding: str | None = None  # encodings of 二/三/四, joined by "," when they differ
+    address: str | None = None  # the contact address the report gives, as written
+    area_code: str | None = None  # the area code of the telephone number it gives
     cells: list[Cell] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)

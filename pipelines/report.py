@@ -18,6 +18,7 @@ from schemas.forms import FORMS
 from . import kinds
 from . import metadata as meta_mod
 from .document import Document
+from . import regions
 from .encodings import ENCODINGS, detect
 from .interpret import interpret
 from .model import PARSED, PARTIAL, UNREADABLE, UNSUPPORTED, Finding, Report
@@ -118,6 +119,7 @@ def _parse_document(document: Document, report: Report) -> None:
     text = document.text
     meta = meta_mod.metadata(text, document.title)
     report.agency, report.year, report.published = meta.agency, meta.year, meta.published
+    report.address, report.area_code = regions.address(text), regions.area_code(text)
     form = meta_mod.form_version(text, meta.year)
     report.form_version = form
     if form is None:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pandera.polars as pa
 import polars as pl
 
-from pipelines import dictionary, marts
+from pipelines import bodies, dictionary, marts, regions
 from schemas.forms import FORMS
 from schemas.tables import STATUSES
 
@@ -140,6 +140,7 @@ def _data_quality() -> pa.DataFrameSchema:
 def _agency_year() -> pa.DataFrameSchema:
     mart = marts.MARTS["mart_agency_year"]
     columns = _columns(mart) | {
+        "body_id": pa.Column(pl.String, nullable=False),
         "agency": pa.Column(pl.String, nullable=False),
         "year": pa.Column(pl.Int32, nullable=False),
         "n_reports": pa.Column(pl.Int64, pa.Check.ge(1)),
@@ -150,7 +151,88 @@ def _agency_year() -> pa.DataFrameSchema:
                  error="n_reports = the number of report_ids"),
         _rate_check("disclosure_rate", list(marts.GRANTED), ["total_processed"]),
     ]
-    return pa.DataFrameSchema(columns, checks=checks, unique=["agency", "year"], strict=True, name="mart_agency_year")
+    return pa.DataFrameSchema(columns, checks=checks, unique=["body_id", "year"], strict=True, name="mart_agency_year")
+
+
+def _body_trend() -> pa.DataFrameSchema:
+    mart = marts.MARTS["mart_body_trend"]
+    columns = _columns(mart) | {
+        "body_id": pa.Column(pl.String, nullable=False),
+        "year": pa.Column(pl.Int32, nullable=False),
+        "w1_findings": pa.Column(pl.Int64, pa.Check.ge(0)),
+    }
+    changes = [n.removesuffix("_change") for n in mart.dtypes if n.endswith("_change")]
+    checks = [
+        pa.Check(lambda d: d.lazyframe.select(pl.col("previous_year").is_null() | (pl.col("previous_year") < pl.col("year"))),
+                 error="the previous report is of an earlier year"),
+        *(pa.Check(lambda d, n=n: d.lazyframe.select(
+            (pl.col(f"{n}_change").is_null() == (pl.col(n) - pl.col(f"previous_{n}")).is_null())
+            & _close(pl.col(f"{n}_change"), pl.col(n) - pl.col(f"previous_{n}")).fill_null(True)),
+            error=f"{n}_change = {n} - previous_{n}, NULL where either is") for n in changes),
+        pa.Check(lambda d: d.lazyframe.select(~pl.col("w1_holds").fill_null(False) | (pl.col("w1_findings") == 0)),
+                 error="W1 does not hold where it has findings"),
+    ]
+    return pa.DataFrameSchema(columns, checks=checks, unique=["body_id", "year"], strict=True, name="mart_body_trend")
+
+
+def _region_year() -> pa.DataFrameSchema:
+    mart = marts.MARTS["mart_region_year"]
+    code = pa.Check.str_matches(r"^[0-9]{6}$")
+    columns = _columns(mart) | {
+        "region_level": pa.Column(pl.String, pa.Check.isin(list(marts.REGION_LEVELS))),
+        "region_code": pa.Column(pl.String, code),
+        "province_code": pa.Column(pl.String, code),
+        "year": pa.Column(pl.Int32, nullable=False),
+        "n_reports": pa.Column(pl.Int64, pa.Check.ge(1)),
+        "disclosure_rate": pa.Column(pl.Float64, pa.Check.ge(0), nullable=True),
+        "balance_holds_share": pa.Column(pl.Float64, pa.Check.in_range(0, 1), nullable=True),
+    }
+    checks = [
+        *_map_types(mart),
+        pa.Check(lambda d: d.lazyframe.select((pl.col("n_bodies") >= 1) & (pl.col("n_bodies") <= pl.col("n_reports"))),
+                 error="1 ≤ n_bodies ≤ n_reports"),
+        pa.Check(lambda d: d.lazyframe.select(pl.col("n_reports_received") <= pl.col("n_reports")),
+                 error="n_reports_received ≤ n_reports"),
+        pa.Check(lambda d: d.lazyframe.select(pl.col("n_balance_evaluated") <= pl.col("n_reports")),
+                 error="n_balance_evaluated ≤ n_reports"),
+        pa.Check(lambda d: d.lazyframe.select(
+            pl.col("region_code").str.slice(0, 2) == pl.col("province_code").str.slice(0, 2)),
+            error="a region lies in its province"),
+    ]
+    return pa.DataFrameSchema(columns, checks=checks, unique=["region_level", "region_code", "year"], strict=True,
+                              name="mart_region_year")
+
+
+def _dim_body() -> pa.DataFrameSchema:
+    code = pa.Check.str_matches(r"^[0-9]{6}$")
+    columns = {c: pa.Column(t, nullable=c not in ("body_id", "name", "name_variants", "kind", "n_reports"))
+               for c, t in bodies.BODY_COLUMNS.items()}
+    columns |= {
+        "body_id": pa.Column(pl.String, pa.Check.str_matches(r"^[0-9a-f]{16}$"), unique=True),
+        "level": pa.Column(pl.String, pa.Check.isin(list(bodies.LEVELS)), nullable=True),
+        "kind": pa.Column(pl.String, pa.Check.isin(list(bodies.KINDS))),
+        "region_source": pa.Column(pl.String, pa.Check.isin(list(regions.SOURCES)), nullable=True),
+        **{c: pa.Column(pl.String, code, nullable=True) for c in ("province_code", "prefecture_code", "county_code")},
+        "n_reports": pa.Column(pl.Int64, pa.Check.ge(0)),
+    }
+
+    def within(inner: str, outer: str, digits: int) -> pa.Check:
+        return pa.Check(lambda d: d.lazyframe.select(
+            pl.col(inner).is_null() | (pl.col(inner).str.slice(0, digits) == pl.col(outer).str.slice(0, digits)).fill_null(False)),
+            error=f"{inner} lies in {outer}")
+
+    placed = pl.col("province_code").is_not_null()
+    checks = [
+        within("prefecture_code", "province_code", 2),
+        within("county_code", "province_code", 2),
+        pa.Check(lambda d: d.lazyframe.select(placed == pl.col("region_source").is_not_null()),
+                 error="a placed body says what placed it, an unplaced one does not"),
+        pa.Check(lambda d: d.lazyframe.select(placed | pl.col("region_reason").is_not_null()),
+                 error="a body not placed says why"),
+        pa.Check(lambda d: d.lazyframe.select(pl.col("name_variants").list.contains(pl.col("name"))),
+                 error="the canonical name is one of its spellings"),
+    ]
+    return pa.DataFrameSchema(columns, checks=checks, strict=True, name="dim_body")
 
 
 def _dimension(name: str, key: str, schema: dict, extra: dict) -> pa.DataFrameSchema:
@@ -173,6 +255,9 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "mart_active_disclosure": _active(),
     "mart_data_quality": _data_quality(),
     "mart_agency_year": _agency_year(),
+    "mart_body_trend": _body_trend(),
+    "mart_region_year": _region_year(),
+    "dim_body": _dim_body(),
     "dim_row": _dimension("dim_row", "row_code", dictionary.DIM_ROW_SCHEMA,
                           {"group_code": pa.Column(pl.String, pa.Check.isin(_groups()), nullable=True)}),
     "dim_col": _dimension("dim_col", "col_code", dictionary.DIM_COL_SCHEMA,

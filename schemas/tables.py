@@ -164,6 +164,8 @@ class Reports(pa.DataFrameModel):
     duplicate_of: str = pa.Field(nullable=True)
     n_cells: pl.Int64 = pa.Field(ge=0)
     n_findings: pl.Int64 = pa.Field(ge=0)
+    address: str = pa.Field(nullable=True)
+    area_code: str = pa.Field(nullable=True, str_matches=r"^0[0-9]{2,3}$")
 
     @pa.dataframe_check(error="a report not parsed cleanly says why")
     def reason_unless_parsed(cls, data: pa.PolarsData) -> pl.LazyFrame:

@@ -28,7 +28,9 @@ def test_gongkai_dictionary_writes_it(sample_warehouse, tmp_path):
     text = out.read_text(encoding="utf-8")
     for table in ["reports", "facts", "findings", "mart_requests", "mart_agency_year", "dim_row", "dim_col"]:
         assert f"\n### {table}\n" in text
-    assert "| `refused` | DOUBLE | （三）不予公开" in text
+    assert "| `refused` | BIGINT | （三）不予公开" in text
+    assert "| `procurement_amount_yuan` | DECIMAL(18,2) |" in text and "| `value` | DECIMAL(38,6) |" in text
+    assert "\n### dim_body\n" in text and "\n### mart_region_year\n" in text and "\n### mart_body_trend\n" in text
     assert main(["dictionary", "--warehouse", str(tmp_path / "none.duckdb"), "--out", str(out)]) == 2
 
 
@@ -86,6 +88,15 @@ ANSWERS = {
     # 003's line 53: 38 from natural persons, 38 in all.
     "11_trace_a_number.sql": lambda rows: [(r["col_code"], r["raw_text"]) for r in rows][::6]
     == [("natural_person", "38"), ("total", "38")] and len({r["source_line"] for r in rows}) == 1,
+    # 江西: 000, 002, 004 (granted 4 + 20 of 5 + 23 processed); 江苏: 003 (24 of 38); 湖南: 001 processed none.
+    "12_disclosure_rate_by_province.sql": lambda rows: [(r["province"], r["n_reports"], r["disclosure_rate"])
+                                                        for r in rows]
+    == [("江西省", 3, round(24 / 28, 3)), ("江苏省", 1, round(24 / 38, 3)), ("湖南省", 1, None)],
+    # The balance can be evaluated in 000 (赣州, fails) and 003 (盐城, holds) only.
+    "13_prefectures_failing_balance.sql": lambda rows: [(r["prefecture"], r["evaluable"], r["failing"])
+                                                        for r in rows] == [("赣州市", 1, 1), ("盐城市", 1, 0)],
+    "14_one_body_over_the_years.sql": lambda rows: [(r["year"], r["agency"], r["received"], r["previous_year"])
+                                                    for r in rows] == [(2020, "樟树市机关事务管理局", 0, None)],
 }
 
 

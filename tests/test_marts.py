@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 
 import polars as pl
 import pytest
@@ -123,7 +124,11 @@ def test_active_disclosure_by_hand(sample_warehouse):
     assert (by_file[YIFENG]["licensing_change"], by_file[YIFENG]["penalty_change"]) == (-418, -2003)
     assert by_file[YIFENG]["procurement_amount_yuan"] == 203_680_000  # 20368 万元
     assert by_file[TAOJIANG]["procurement_amount_yuan"] == 104150  # 104150元
-    assert by_file[ZHANGSHU]["procurement_amount_yuan"] == pytest.approx(3000644.004)
+    # 3000644.004元: 元 to the fen in the mart, exactly as written in facts.
+    assert by_file[ZHANGSHU]["procurement_amount_yuan"] == Decimal("3000644.00")
+    [(exact,)] = query(sample_warehouse, """SELECT f.value FROM facts f JOIN reports r USING (report_id)
+        WHERE r.source_file = ? AND f.row_code = 'procurement' AND f.col_code = 'amount'""", [ZHANGSHU]).rows()
+    assert exact == Decimal("3000644.004")
     # The 2021 form's cells are not in a 2019-form report.
     assert all(r["rules_issued"] is None and r["fees_amount_yuan"] is None for r in by_file.values())
 
@@ -239,6 +244,15 @@ def test_the_samples_conform_to_the_mart_schemas(sample_warehouse):
     ("mart_data_quality", (pl.col("n_values") + 1).alias("n_values")),
     ("mart_agency_year", pl.lit(3, pl.Int64).alias("n_reports")),
     ("dim_row", pl.lit(["2030"]).alias("form_versions")),
+    # Exact types: a count is a BIGINT, money DECIMAL(18, 2).
+    ("mart_agency_year", pl.col("received").cast(pl.Float64)),
+    ("mart_requests", pl.col("received").cast(pl.Float64)),
+    ("mart_active_disclosure", pl.col("procurement_amount_yuan").cast(pl.Float64)),
+    ("mart_active_disclosure", pl.col("procurement_amount_yuan").cast(pl.Decimal(38, 6))),
+    ("mart_region_year", pl.col("n_bodies") + 5),
+    ("mart_body_trend", (pl.col("received") + 1).alias("received_change")),
+    ("dim_body", pl.lit("999999").alias("county_code")),
+    ("dim_body", pl.lit(None, pl.String).alias("region_source")),
 ])
 def test_a_broken_mart_fails_its_schema(sample_warehouse, table, breakage):
     frame = query(sample_warehouse, f"SELECT * FROM {table}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import dagster as dg
@@ -70,7 +71,8 @@ def test_warehouse_values_match_the_samples(run):
     for name, rows in SAMPLES.items():
         for (section, row), values in rows.items():
             for col, want in zip(FORMS["2019"].section(section).columns_of(row), values):
-                assert got[(name, section, row, col)] == (None if want is None else float(want)), (name, row, col)
+                # Exact: facts.value is a DECIMAL, compared as one.
+                assert got[(name, section, row, col)] == (None if want is None else Decimal(str(want))), (name, row, col)
 
 
 def test_sample_identity_findings(run):
@@ -103,6 +105,8 @@ def test_cli_run_prints_a_summary(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "files: 5" in out and "reports parsed: 5" in out and f"cells: {5 * 198}" in out
     assert "I3 1" in out and "T4 1" in out
+    # 000 and 003 lie in a prefecture (赣州, 盐城) but no county.
+    assert "bodies: 5  placed in a province: 5, a prefecture: 5, a county: 3" in out
     sources = query(warehouse, "SELECT source_file FROM reports ORDER BY 1")["source_file"].to_list()
     assert sources == [f"nested/{n}" for n in sorted(SAMPLES)], "paths are relative to the raw folder"
 
