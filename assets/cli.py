@@ -97,16 +97,15 @@ def _check(args: argparse.Namespace) -> int:
     checks = []
     for checked in check_files(files, args.jobs):
         checks.append(checked)
-        if args.format == "json" or (args.quiet and checked.checked and not checked.findings):
+        if args.format == "json" or not out.shown(checked, args.quiet):
             continue
         print(out.markdown(checked, args.lang) if args.format == "markdown" else out.text(checked, args.lang),
               end="\n\n", flush=True)
     if args.format == "json":
         print(json.dumps(out.as_json(checks, args.lang), ensure_ascii=False, indent=2))
     elif len(checks) > 1:
-        shown = [c for c in checks if not args.quiet or c.findings or not c.checked]
         summary = out.summary_markdown if args.format == "markdown" else out.summary_text
-        print(summary(shown, args.lang) if shown else out.totals(checks, args.lang))
+        print(summary(checks, args.lang, args.quiet))
     return exit_status(checks)
 
 

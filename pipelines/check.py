@@ -29,9 +29,10 @@ from .validate import report_findings
 CLEAN, HAS_ERRORS, NOT_CHECKED = 0, 1, 2
 # Statuses of a file that could not be checked against a form: not read at all, or no form found in it.
 UNCHECKED_STATUSES = (UNREADABLE, NOT_A_REPORT, LEGACY)
-# Files checked by one worker at a time: enough that the frames of a batch cost little beside its
-# parse, few enough that every worker gets several batches of a folder.
+# Files checked by one worker at a time, at most: enough that the frames of a batch cost little beside
+# its parse; a smaller folder is cut so that every worker gets several batches.
 BATCH_FILES = 25
+BATCHES_A_WORKER = 4
 # Fewer files than this are checked in the calling process: starting workers costs more than they save.
 PARALLEL_FROM = 8
 
@@ -123,7 +124,8 @@ def check_files(files: list[tuple[str, str]], jobs: int | None = None) -> Iterat
     if jobs == 1 or len(files) < PARALLEL_FROM:
         yield from check_batch(files)
         return
-    batches = [files[i:i + BATCH_FILES] for i in range(0, len(files), BATCH_FILES)]
+    size = max(1, min(BATCH_FILES, -(-len(files) // (jobs * BATCHES_A_WORKER))))
+    batches = [files[i:i + size] for i in range(0, len(files), size)]
     # spawn, not fork: polars' thread pool does not survive a fork.
     with ProcessPoolExecutor(min(jobs, len(batches)), mp_context=get_context("spawn")) as pool:
         for checked in pool.map(check_batch, batches):

@@ -162,7 +162,8 @@ def text(check: FileCheck, lang: str) -> str:
     w = WORDS[lang]
     lines = [check.file, "  " + _heading(check, lang)]
     if not check.checked:
-        lines.append(f"  {w['not_checked']}: {check.status_reason or STATUS[lang][check.status]}")
+        sep = "：" if lang == "zh" else ": "
+        lines.append(f"  {w['not_checked']}{sep}{check.status_reason or STATUS[lang][check.status]}")
         return "\n".join(lines)
     for f in check.findings:
         j = _finding_json(check.form_version, f, lang)  # it holds every label the text needs
@@ -228,11 +229,17 @@ def _written(c: dict, lang: str) -> str:
     return f"{shown}（{notes}）" if lang == "zh" else f"{shown} ({notes})".strip()
 
 
-def summary_text(checks: list[FileCheck], lang: str) -> str:
-    """The table after several files: one row a file, then the totals."""
+def shown(check: FileCheck, quiet: bool) -> bool:
+    """Whether a file is printed: with --quiet, only a file with findings or one not checked."""
+    return not quiet or bool(check.findings) or not check.checked
+
+
+def summary_text(checks: list[FileCheck], lang: str, quiet: bool = False) -> str:
+    """The table after several files: one row a file printed, then the totals of all."""
     w = WORDS[lang]
     rows = [(w["file"], w["status"], w["errors"], w["warnings"])]
-    rows += [(c.file, STATUS[lang].get(c.status, c.status), str(c.errors), str(c.warnings)) for c in checks]
+    rows += [(c.file, STATUS[lang].get(c.status, c.status), str(c.errors), str(c.warnings))
+             for c in checks if shown(c, quiet)]
     widths = [max(_width(r[i]) for r in rows) for i in range(4)]
     lines = ["  ".join(_pad(cell, widths[i], right=i >= 2) for i, cell in enumerate(r)).rstrip() for r in rows]
     return "\n".join([*lines, totals(checks, lang)])
@@ -283,10 +290,11 @@ def markdown(check: FileCheck, lang: str) -> str:
     return "\n".join(lines)
 
 
-def summary_markdown(checks: list[FileCheck], lang: str) -> str:
+def summary_markdown(checks: list[FileCheck], lang: str, quiet: bool = False) -> str:
     w = WORDS[lang]
     rows = [_md_row((w["file"], w["status"], w["errors"], w["warnings"])), "|---|---|--:|--:|"]
-    rows += [_md_row((c.file, STATUS[lang].get(c.status, c.status), str(c.errors), str(c.warnings))) for c in checks]
+    rows += [_md_row((c.file, STATUS[lang].get(c.status, c.status), str(c.errors), str(c.warnings)))
+             for c in checks if shown(c, quiet)]
     return "\n".join([*rows, "", totals(checks, lang)])
 
 
