@@ -88,6 +88,22 @@ def test_reports_that_keep_every_identity_have_no_findings(capsys, clean_corpus)
     assert [(f["status"], f["findings"]) for f in document["files"]] == [("parsed", [])] * 4
 
 
+def test_a_total_broken_on_purpose_is_found_where_it_was_broken(tmp_path):
+    """Generated reports with one total off (the corpus's truth says which), in the encodings whose
+    digits are never run together: each broken one has that error (a total off can break a second
+    identity it is a term of), no other has any."""
+    encodings = ("tab_rows", "cell_per_line", "pipe_cells", "spaced_text", "markdown_tables", "html_tables")
+    truth = generate(tmp_path, Spec(reports=24, seed=5, broken_share=0.5, years=(2020, 2022), encodings=encodings),
+                     workers=1)
+    broken = {r["source_file"]: (r["broken_rule"], r["broken_row"], r["broken_col"]) for r in truth.iter_rows(named=True)}
+    assert 0 < sum(b[0] is not None for b in broken.values()) < len(broken)
+    for checked in check_files(files_to_check([tmp_path / "raw"])):
+        errors_found = {(f.rule, f.row_code, f.col_code) for f in checked.findings if f.severity == "error"}
+        expected = broken[Path(checked.file).relative_to(tmp_path / "raw").as_posix()]
+        assert expected in errors_found if expected[0] else not errors_found, checked.file
+        assert checked.exit_status == (1 if expected[0] else 0)
+
+
 def test_the_findings_are_those_of_a_run_but_the_rules_across_years(sample_warehouse):
     """The same core: a run's findings of each sample, less W1 and W2, which need last year's report."""
     checked = {c.file: c for c in check_files(files_to_check([SAMPLES_DIR]))}
@@ -223,7 +239,11 @@ def test_a_folder_is_checked_in_parallel_as_it_is_one_by_one(tmp_path):
         shutil.copytree(SAMPLES_DIR, tmp_path / f"copy{copy}")
     files = files_to_check([tmp_path])
     assert len(files) >= PARALLEL_FROM
-    assert list(check_files(files, jobs=2)) == list(check_files(files, jobs=1))
+    in_parallel = list(check_files(files, jobs=2))
+    assert in_parallel == list(check_files(files, jobs=1))
+    # Files with the same bytes, in one batch or not, each have their findings.
+    copies = [c for c in in_parallel if c.file.endswith("000_4a5927c6b61291aa.txt")]
+    assert len(copies) == 6 and all(c.findings == copies[0].findings and c.errors == 2 for c in copies)
 
 
 def test_no_report_file_found_exits_2(capsys, tmp_path):
