@@ -12,6 +12,9 @@ from schemas.tables import RULE_NAMES
 from .check import CheckedCell, CheckFinding, FileCheck, exit_status
 from .identities import NOT_EVALUABLE
 
+# Cells listed under a not-evaluable finding in text and Markdown, at most (the JSON lists every one):
+# a table not read leaves whole rows missing, and one line each would bury the other findings.
+LISTED_CELLS = 7
 # The version of the JSON document (docs/check.schema.json): raised when a field changes or goes.
 JSON_VERSION = 1
 LANGS = ("zh", "en")
@@ -172,10 +175,7 @@ def text(check: FileCheck, lang: str) -> str:
             sep = "，" if lang == "zh" else ", "
             lines.append(f"    {w['expected']} {number(f.expected)}{sep}{w['actual']} {number(f.actual)}")
         lines.append(f"    {j['message']}")
-        # A term that has a value says nothing about why an identity cannot be evaluated: the text shows
-        # the blank and missing ones (the JSON has every term).
-        shown = [c for c in j["cells"] if c["value"] is None] if f.rule.endswith(NOT_EVALUABLE) else j["cells"]
-        lines += [f"    {_cell_text(c, lang)}" for c in shown]
+        lines += [f"    {line}" for line in _cells_text(f, j["cells"], lang)]
     lines.append("  " + closing(check, lang))
     return "\n".join(lines)
 
@@ -204,11 +204,27 @@ def _place(j: dict, lang: str) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def _cells_text(f: CheckFinding, cells: list[dict], lang: str) -> list[str]:
+    """A line a cell. A term that has a value says nothing about why an identity cannot be evaluated:
+    under a not-evaluable finding only the blank and missing ones are listed, LISTED_CELLS at most."""
+    if not f.rule.endswith(NOT_EVALUABLE):
+        return [_cell_text(c, lang) for c in cells]
+    empty = [c for c in cells if c["value"] is None]
+    lines = [_cell_text(c, lang) for c in empty[:LISTED_CELLS]]
+    more = len(empty) - LISTED_CELLS
+    if more > 0:
+        lines.append(f"……另有 {more} 个单元格" if lang == "zh" else f"… and {more} more cells")
+    return lines
+
+
 def _cell_text(c: dict, lang: str) -> str:
     w = WORDS[lang]
     side = _pad(w[c["side"]], 6) if c["side"] else ""
-    where = " / ".join(x for x in (c["row_label"], c["col_label"]) if x) or "—"
-    return f"{side}{where}{'：' if lang == 'zh' else ': '}{_written(c, lang)}"
+    where = " / ".join(x for x in (c["row_label"], c["col_label"]) if x)
+    written = _written(c, lang)
+    if not where:  # text the parser could not place: only where it stands
+        return side + written
+    return f"{side}{where}{'：' if lang == 'zh' else ': '}{written}"
 
 
 def _written(c: dict, lang: str) -> str:
@@ -283,7 +299,7 @@ def markdown(check: FileCheck, lang: str) -> str:
             lines.append(_md_row([
                 f"{f.rule} {j['rule_name']}", SEVERITY[lang][f.severity], j["section_label"] or "",
                 j["row_label"] or "", j["col_label"] or "", number(f.expected) or "", number(f.actual) or "",
-                "<br>".join(_cell_text(c, lang) for c in j["cells"]), j["message"],
+                "<br>".join(_cells_text(f, j["cells"], lang)), j["message"],
             ]))
         lines.append("")
     lines.append(f"**{closing(check, lang)}**")

@@ -259,3 +259,16 @@ def test_the_command_does_not_import_dagster():
                           env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False)
     assert done.returncode == 1, done.stderr
     assert done.stdout.strip().endswith("[]")
+
+
+def test_a_table_not_read_is_an_error_and_its_missing_cells_are_listed_briefly(capsys):
+    status, out = run(capsys, FIXTURES / "fidelity" / "huaian_city_2024_section3_other_extractor.txt")
+    assert status == 1
+    assert "状态：部分解析" in out
+    assert "错误 P5 表格缺失 · 四、政府信息公开行政复议、行政诉讼情况" in out
+    block = out.split("警告 I2_NE")[1].split("警告")[0].strip().splitlines()
+    assert sum("（报告中没有此单元格）" in line for line in block) == 7
+    assert block[-1].strip() == "……另有 4 个单元格"
+    _, document = as_json(capsys, FIXTURES / "fidelity" / "huaian_city_2024_section3_other_extractor.txt")
+    listed = next(f for f in document["files"][0]["findings"] if f["rule"] == "I2_NE")
+    assert len(listed["cells"]) == 20 and sum(not c["present"] for c in listed["cells"]) == 11
