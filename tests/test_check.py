@@ -275,3 +275,11 @@ def test_a_table_not_read_is_an_error_and_its_missing_cells_are_listed_briefly(c
     i2 = next(i for i in FORMS["2021"].identities if i.rule == "I2")
     assert len(listed["cells"]) == 1 + len(i2.rhs)  # every term, in the JSON
     assert sum(not c["present"] for c in listed["cells"]) == 11
+
+
+def test_the_readme_shows_what_the_command_prints(capsys, monkeypatch):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("$ gongkai check data/raw/000_4a5927c6b61291aa.txt\n", 1)[1].split("$ echo $?", 1)[0]
+    monkeypatch.chdir(ROOT)
+    status, out = run(capsys, "data/raw/000_4a5927c6b61291aa.txt")
+    assert shown == out.rstrip("\n") + "\n" and status == 1
