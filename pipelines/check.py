@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
 from schemas.forms import FORMS, Identity
@@ -22,6 +20,7 @@ from .discover import report_files
 from .frames import facts_frame, findings_frame, reports_frame
 from .identities import NOT_EVALUABLE, axes
 from .model import LEGACY, NOT_A_REPORT, UNREADABLE, Cell, Report
+from .parse_all import pool_map
 from .report import parse_file
 from .validate import report_findings
 
@@ -118,18 +117,14 @@ def files_to_check(paths: Iterable[str | Path]) -> list[tuple[str, str]]:
 
 
 def check_files(files: list[tuple[str, str]], jobs: int | None = None) -> Iterator[FileCheck]:
-    """The checks of `files` ((path, name as shown)), in their order, each as soon as it and those
-    before it are done. A folder's worth is shared among `jobs` processes (default: one a core)."""
-    jobs = jobs or os.cpu_count() or 1
-    if jobs == 1 or len(files) < PARALLEL_FROM:
-        yield from check_batch(files)
-        return
+    """The checks of `files` ((path, name as shown)), in their order, a batch at a time as soon as it
+    and those before it are done. A folder's worth is shared among `jobs` processes (default: one a
+    core); a few files are checked in this process, where starting workers would cost more."""
+    jobs = 1 if len(files) < PARALLEL_FROM else (jobs or os.cpu_count() or 1)
     size = max(1, min(BATCH_FILES, -(-len(files) // (jobs * BATCHES_A_WORKER))))
     batches = [files[i:i + size] for i in range(0, len(files), size)]
-    # spawn, not fork: polars' thread pool does not survive a fork.
-    with ProcessPoolExecutor(min(jobs, len(batches)), mp_context=get_context("spawn")) as pool:
-        for checked in pool.map(check_batch, batches):
-            yield from checked
+    for checked in pool_map(check_batch, batches, jobs):
+        yield from checked
 
 
 def check_batch(files: list[tuple[str, str]]) -> list[FileCheck]:
