@@ -109,6 +109,12 @@ def _check(args: argparse.Namespace) -> int:
     return exit_status(checks)
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text}")
+    return int(text)
+
+
 def _instance():
     import dagster as dg
 
@@ -205,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--format", choices=["text", "json", "markdown"], default="text",
                        help="text (default), one JSON document (docs/check.schema.json), or Markdown tables")
     check.add_argument("--quiet", action="store_true", help="print only the files with findings")
-    check.add_argument("--jobs", type=int, default=None,
+    check.add_argument("--jobs", type=_positive, default=None,
                        help="processes for many files (default: one a core)")
     check.set_defaults(handler=_check)
     args = parser.parse_args(argv)
