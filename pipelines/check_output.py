@@ -39,6 +39,7 @@ WORDS = {
         "expected": "应为", "actual": "报告为", "lhs": "左边", "rhs": "右边", "cells": "单元格", "rule": "规则",
         "severity": "级别", "section": "部分", "message": "说明", "file": "文件", "errors": "错误", "warnings": "警告",
         "absent": "报告中没有此单元格", "not_checked": "无法检查", "unknown": "未知",
+        "colon": "：", "comma": "，", "quote": "“{}”", "aside": "（{}）",
     },
     "en": {
         "status": "status", "form": "form", "agency": "agency", "year": "year", "row": "row", "column": "column",
@@ -46,6 +47,7 @@ WORDS = {
         "rule": "rule", "severity": "severity", "section": "section", "message": "message", "file": "file",
         "errors": "errors", "warnings": "warnings", "absent": "not in the report", "not_checked": "not checked",
         "unknown": "unknown",
+        "colon": ": ", "comma": ", ", "quote": '"{}"', "aside": " ({})",
     },
 }
 
@@ -165,15 +167,13 @@ def text(check: FileCheck, lang: str) -> str:
     w = WORDS[lang]
     lines = [check.file, "  " + _heading(check, lang)]
     if not check.checked:
-        sep = "：" if lang == "zh" else ": "
-        lines.append(f"  {w['not_checked']}{sep}{check.status_reason or STATUS[lang][check.status]}")
+        lines.append(f"  {w['not_checked']}{w['colon']}{check.status_reason or STATUS[lang][check.status]}")
         return "\n".join(lines)
     for f in check.findings:
         j = _finding_json(check.form_version, f, lang)  # it holds every label the text needs
         lines.append(f"  {SEVERITY[lang][f.severity]} {f.rule} {j['rule_name']} · {_place(j, lang)}")
         if f.expected is not None or f.actual is not None:
-            sep = "，" if lang == "zh" else ", "
-            lines.append(f"    {w['expected']} {number(f.expected)}{sep}{w['actual']} {number(f.actual)}")
+            lines.append(f"    {w['expected']} {number(f.expected)}{w['comma']}{w['actual']} {number(f.actual)}")
         lines.append(f"    {j['message']}")
         lines += [f"    {line}" for line in _cells_text(f, j["cells"], lang)]
     lines.append("  " + closing(check, lang))
@@ -182,10 +182,9 @@ def text(check: FileCheck, lang: str) -> str:
 
 def _heading(check: FileCheck, lang: str) -> str:
     w = WORDS[lang]
-    sep = "：" if lang == "zh" else ": "
     parts = [(w["status"], STATUS[lang].get(check.status, check.status)), (w["form"], check.form_version),
              (w["agency"], check.agency), (w["year"], check.year)]
-    return " · ".join(f"{k}{sep}{w['unknown'] if v is None else v}" for k, v in parts)
+    return " · ".join(f"{k}{w['colon']}{w['unknown'] if v is None else v}" for k, v in parts)
 
 
 def closing(check: FileCheck, lang: str) -> str:
@@ -200,7 +199,7 @@ def _place(j: dict, lang: str) -> str:
     parts = [j["section_label"] or ""]
     for key, word in (("row_label", w["row"]), ("col_label", w["column"])):
         if j[key]:
-            parts.append(f"{word}“{j[key]}”" if lang == "zh" else f'{word} "{j[key]}"')
+            parts.append(word + ("" if lang == "zh" else " ") + w["quote"].format(j[key]))
     return " · ".join(p for p in parts if p)
 
 
@@ -224,25 +223,22 @@ def _cell_text(c: dict, lang: str) -> str:
     written = _written(c, lang)
     if not where:  # text the parser could not place: only where it stands
         return side + written
-    return f"{side}{where}{'：' if lang == 'zh' else ': '}{written}"
+    return f"{side}{where}{w['colon']}{written}"
 
 
 def _written(c: dict, lang: str) -> str:
     """The cell as written and where: “5”（第 117 行）, or why it has no text."""
     w = WORDS[lang]
     if not c["present"]:
-        return f"（{w['absent']}）" if lang == "zh" else f"({w['absent']})"
-    said = [FLAGS[lang][f] for f in c["flags"] if f in FLAGS[lang]]
-    shown = "" if c["raw_text"] is None else (f"“{c['raw_text']}”" if lang == "zh" else f'"{c["raw_text"]}"')
-    where = []
+        return w["aside"].format(w["absent"]).strip()
+    shown = "" if c["raw_text"] is None else w["quote"].format(c["raw_text"])
+    notes = []
     if c["page"] is not None:
-        where.append(f"第 {c['page']} 页" if lang == "zh" else f"page {c['page']}")
+        notes.append(f"第 {c['page']} 页" if lang == "zh" else f"page {c['page']}")
     if c["line"] is not None:
-        where.append(f"第 {c['line']} 行" if lang == "zh" else f"line {c['line']}")
-    notes = "，".join(where + said) if lang == "zh" else ", ".join(where + said)
-    if not notes:
-        return shown
-    return f"{shown}（{notes}）" if lang == "zh" else f"{shown} ({notes})".strip()
+        notes.append(f"第 {c['line']} 行" if lang == "zh" else f"line {c['line']}")
+    notes += [FLAGS[lang][f] for f in c["flags"] if f in FLAGS[lang]]
+    return (shown + w["aside"].format(w["comma"].join(notes))).strip() if notes else shown
 
 
 def shown(check: FileCheck, quiet: bool) -> bool:
