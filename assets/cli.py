@@ -102,7 +102,7 @@ def _check(args: argparse.Namespace) -> int:
         print(out.markdown(checked, args.lang) if args.format == "markdown" else out.text(checked, args.lang),
               end="\n\n", flush=True)
     if args.format == "json":
-        print(json.dumps(out.as_json(checks, args.lang), ensure_ascii=False, indent=2))
+        print(json.dumps(out.as_json(checks, args.lang, args.quiet), ensure_ascii=False, indent=2))
     elif len(checks) > 1:
         summary = out.summary_markdown if args.format == "markdown" else out.summary_text
         print(summary(checks, args.lang, args.quiet))

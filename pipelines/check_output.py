@@ -108,12 +108,12 @@ def number(value: float | None) -> str | None:
 # --- JSON ---------------------------------------------------------------------------------------------
 
 
-def as_json(checks: list[FileCheck], lang: str) -> dict:
-    """The one JSON document of a check (docs/check.schema.json)."""
+def as_json(checks: list[FileCheck], lang: str, quiet: bool = False) -> dict:
+    """The one JSON document of a check (docs/check.schema.json): the files shown, the summary of all."""
     return {
         "version": JSON_VERSION,
         "lang": lang,
-        "files": [_file_json(c, lang) for c in checks],
+        "files": [_file_json(c, lang) for c in checks if shown(c, quiet)],
         "summary": _summary(checks),
     }
 

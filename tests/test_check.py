@@ -233,6 +233,9 @@ def test_quiet_prints_only_the_files_with_findings(capsys, tmp_path, clean_corpu
     assert "共 5 个文件：1 个有错误，0 个无法检查；2 个错误，0 个警告" in out
     status, out = run(capsys, folder)
     assert out.count(str(folder)) == 10
+    status, document = as_json(capsys, "--quiet", folder)
+    assert [Path(f["file"]).name for f in document["files"]] == ["000_4a5927c6b61291aa.txt"]
+    assert (document["summary"]["files"], status) == (5, 1)
 
 
 def test_a_folder_is_checked_in_parallel_as_it_is_one_by_one(tmp_path):
