@@ -143,12 +143,14 @@ def _file_check(report: Report, rows: list[dict]) -> FileCheck:
     for cell in report.cells:
         cells.setdefault((cell.section, cell.row_code, cell.col_code), cell)  # a row given twice: its first
     identities = _identities(report.form_version)
+    # The page of a parser's finding that names no cell (P4, P6), read like a cell's: where the file has pages.
+    pages = {(f.rule, f.source_line): getattr(f, "source_page", None) for f in report.findings}
     return FileCheck(
         report.source_file, report.status, report.status_reason, report.form_version, report.agency,
         report.year,
         [CheckFinding(row["rule"], row["severity"], row["section"], row["row_code"], row["col_code"],
                       row["expected"], row["actual"], row["message"], row["message_en"],
-                      _cells_of(row, identities, cells))
+                      _cells_of(row, identities, cells, pages))
          for row in sorted(rows, key=_finding_order)],
     )
 
@@ -165,8 +167,8 @@ def _identities(form_version: str | None) -> dict[tuple[str, str], Identity]:
     return {(i.rule, i.section): i for i in (*form.identities, *form.soft_identities)}
 
 
-def _cells_of(row: dict, identities: dict[tuple[str, str], Identity],
-              cells: dict[tuple[str, str, str], Cell]) -> tuple[CheckedCell, ...]:
+def _cells_of(row: dict, identities: dict[tuple[str, str], Identity], cells: dict[tuple[str, str, str], Cell],
+              pages: dict[tuple[str, int | None], int | None]) -> tuple[CheckedCell, ...]:
     """The cells a finding is about: every term of an identity where it applies (present or not), else
     the one cell the finding names, else the text it points to."""
     identity = identities.get((row["rule"].removesuffix(NOT_EVALUABLE), row["section"]))
@@ -185,7 +187,8 @@ def _cells_of(row: dict, identities: dict[tuple[str, str], Identity],
     if key in cells:
         return (_checked(*key, cell=cells[key]),)
     if row["raw_text"] is not None or row["source_line"] is not None:
-        return (CheckedCell(*key, raw_text=row["raw_text"], value=None, line=row["source_line"], page=None),)
+        return (CheckedCell(*key, raw_text=row["raw_text"], value=None, line=row["source_line"],
+                            page=pages.get((row["rule"], row["source_line"]))),)
     return ()
 
 

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import polars as pl
@@ -17,6 +18,7 @@ from assets.cli import main
 from pipelines.check import PARALLEL_FROM, CheckedCell, CheckFinding, FileCheck, check_files, files_to_check
 from pipelines.check_output import markdown, row_label, text
 from pipelines.corpus import Spec, generate
+from pipelines.model import Cell
 from pipelines.warehouse import query
 from schemas.forms import FORMS
 from schemas.tables import RULE_NAMES, RULES
@@ -286,3 +288,32 @@ def test_the_readme_shows_what_the_command_prints(capsys, monkeypatch):
     monkeypatch.chdir(ROOT)
     status, out = run(capsys, "data/raw/000_4a5927c6b61291aa.txt")
     assert shown == out.rstrip("\n") + "\n" and status == 1
+
+
+def test_the_page_of_a_cell_and_of_a_finding_is_read_where_the_parse_gives_one(monkeypatch):
+    """A reader of paged files gives cells and the parser's findings a `source_page`; a check shows it."""
+    import pipelines.check as check
+
+    @dataclass(slots=True)
+    class PagedCell(Cell):
+        source_page: int | None = None
+
+    def page(line: int | None) -> int | None:
+        return None if line is None else 1 + line // 100
+
+    def paged(path, name):
+        report = real_parse(path, name)
+        report.cells = [PagedCell(**{f.name: getattr(c, f.name) for f in fields(Cell)}, source_page=page(c.source_line))
+                        for c in report.cells]
+        for finding in report.findings:
+            finding.source_page = page(finding.source_line)
+        return report
+
+    real_parse = check.parse_file
+    monkeypatch.setattr(check, "parse_file", paged)
+    (kewei,) = check_files([(str(FIXTURES / "real_world" / "shanghai_kewei_2024.md"), "kewei.md")])
+    unplaced = next(f for f in kewei.findings if f.rule == "P4")
+    assert [(c.line, c.page) for c in unplaced.cells] == [(172, 2)]
+    balance = next(f for f in kewei.findings if f.rule == "I1_NE")
+    assert [(c.line, c.page) for c in balance.cells if c.line is not None] == [
+        (c.line, 1 + c.line // 100) for c in balance.cells if c.line is not None] != []
