@@ -103,6 +103,37 @@ def _doctor(args: argparse.Namespace) -> int:
     return 1 if report.not_repaired else 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    import json
+
+    from pipelines import check_output as out
+    from pipelines.check import check_files, exit_status, files_to_check
+
+    files = files_to_check(args.paths)
+    if not files:
+        print("gongkai: no report files found in " + ", ".join(args.paths), file=sys.stderr)
+        return 2
+    checks = []
+    for checked in check_files(files, args.jobs):
+        checks.append(checked)
+        if args.format == "json" or not out.shown(checked, args.quiet):
+            continue
+        print(out.markdown(checked, args.lang) if args.format == "markdown" else out.text(checked, args.lang),
+              end="\n\n", flush=True)
+    if args.format == "json":
+        print(json.dumps(out.as_json(checks, args.lang, args.quiet), ensure_ascii=False, indent=2))
+    elif len(checks) > 1:
+        summary = out.summary_markdown if args.format == "markdown" else out.summary_text
+        print(summary(checks, args.lang, args.quiet))
+    return exit_status(checks)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text}")
+    return int(text)
+
+
 def _instance():
     import dagster as dg
 
@@ -200,6 +231,22 @@ def main(argv: list[str] | None = None) -> int:
                           help="comma-separated table encodings or file layouts such as docx, pdf_ruled, "
                                "pdf_unruled, word_html (default: every layout the parser reads)")
     generate.set_defaults(handler=_generate)
+    check = commands.add_parser(
+        "check", help="check report files on their own and print their findings",
+        description="Parse each file and check it on its own, as a run would (the identities I1–T4, W3, the "
+                    "values S1–S2 and what the parser could not read, P1–P6; not W1/W2, which need last year's "
+                    "report), without Dagster or a warehouse, and print its findings with the cells they are "
+                    "about. Exits 0 when no file has an error, 1 when one has, 2 when a file cannot be read or "
+                    "has no report form to check against.")
+    check.add_argument("paths", nargs="+", metavar="PATH",
+                       help="report files, or folders searched recursively for report files")
+    check.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the output (default zh)")
+    check.add_argument("--format", choices=["text", "json", "markdown"], default="text",
+                       help="text (default), one JSON document (docs/check.schema.json), or Markdown tables")
+    check.add_argument("--quiet", action="store_true", help="print only the files with findings")
+    check.add_argument("--jobs", type=_positive, default=None,
+                       help="processes for many files (default: one a core)")
+    check.set_defaults(handler=_check)
     args = parser.parse_args(argv)
     return args.handler(args)
 

@@ -48,6 +48,25 @@ FORM_RULES = {
 VALUE_RULES = ["S1", "S2"]  # a negative count, a fractional count
 PARSE_RULES = ["P1", "P2", "P3", "P4", "P5", "P6"]  # what the parser could not place, find or cut
 RULES = sorted([*FORM_RULES, *(r + NOT_EVALUABLE for r in FORM_RULES), *VALUE_RULES, *PARSE_RULES])
+# Each rule's name as a person reads it (Chinese, English), as `gongkai check` prints it; a rule's
+# not-evaluable twin is named after it.
+RULE_NAMES = {
+    "I1": ("勾稽关系", "balance"),
+    "I2": ("办理结果总计", "total processed"),
+    "I3": ("申请人合计", "applicant total"),
+    "T4": ("复议诉讼合计", "review and lawsuit total"),
+    "W1": ("上年结转衔接", "carried over from last year"),
+    "W2": ("现行有效件数衔接", "documents in force"),
+    "W3": ("新公开不超过公开总数", "newly published within total published"),
+    "S1": ("负数", "negative value"),
+    "S2": ("非整数计数", "fractional count"),
+    "P1": ("无法确定所在列", "column cannot be justified"),
+    "P2": ("行重复", "row given twice"),
+    "P3": ("表行缺失", "form row not found"),
+    "P4": ("数值无行标签", "values under no row label"),
+    "P5": ("表格缺失", "table not found"),
+    "P6": ("连写数字无法拆分", "run-together digits not cut"),
+}
 
 _SEP = "\x1f"
 
