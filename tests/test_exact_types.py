@@ -8,6 +8,7 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
+from pipelines.incremental import HISTORY_SCHEMA
 from pipelines.frames import FINDINGS_SCHEMA, facts_frame, reports_frame
 from pipelines.warehouse import WAREHOUSE_STEPS, publish, query
 
@@ -17,8 +18,7 @@ FEE = ("active", "fees", "amount")  # 2021 form: 本年收费金额（单位：�
 
 
 def _warehouse(tmp_path, *reports):
-    frame = reports_frame(reports).with_columns(superseded_by=pl.lit(None, pl.String),
-                                                superseded_at=pl.lit(None, pl.Datetime("us", "UTC")))
+    frame = reports_frame(reports).with_columns(pl.lit(None, dtype).alias(name) for name, dtype in HISTORY_SCHEMA.items())
     return publish(tmp_path / "w.duckdb", {"reports": frame, "facts": facts_frame(reports),
                                            "findings": pl.DataFrame(schema=FINDINGS_SCHEMA)}, WAREHOUSE_STEPS)
 
