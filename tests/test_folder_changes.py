@@ -30,10 +30,13 @@ def _run(raw: Path, warehouse: Path) -> dict[str, pl.DataFrame]:
 
 
 def _now(snap: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    """What a warehouse says of the files as they are now: every table but the history in reports."""
+    """What a warehouse says of the files as they are now: every table but the history in reports (and
+    the bodies only that history names)."""
     reports = snap["reports"].filter(pl.col("superseded_by").is_null() & ~pl.col("removed_at"))
     rest = {k: v for k, v in snap.items() if k not in ("reports", "facts", "findings")}
     ids = reports.select("report_id")
+    if "dim_body" in rest:  # a body known only from earlier versions or removed files is history too
+        rest["dim_body"] = rest["dim_body"].join(reports.select("body_id").unique(), on="body_id", how="semi")
     return {**rest, "reports": reports.drop(*HISTORY_SCHEMA),
             "facts": snap["facts"].join(ids, on="report_id", how="semi"),
             "findings": snap["findings"].join(ids, on="report_id", how="semi")}
