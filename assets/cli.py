@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -248,7 +249,13 @@ def main(argv: list[str] | None = None) -> int:
                        help="processes for many files (default: one a core)")
     check.set_defaults(handler=_check)
     args = parser.parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except BrokenPipeError:
+        # The reader of our output left (`gongkai check … | head`): what it did not read is not an
+        # error. Standard output is pointed at devnull so that Python's flush at exit fails no more.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -317,3 +317,16 @@ def test_the_page_of_a_cell_and_of_a_finding_is_read_where_the_parse_gives_one(m
     balance = next(f for f in kewei.findings if f.rule == "I1_NE")
     assert [(c.line, c.page) for c in balance.cells if c.line is not None] == [
         (c.line, 1 + c.line // 100) for c in balance.cells if c.line is not None] != []
+
+
+def test_output_cut_short_by_its_reader_is_no_error():
+    """`gongkai check … | head`: the reader closing the pipe early ends the command quietly."""
+    command = [sys.executable, "-c", "import sys; from assets.cli import main; sys.exit(main())",
+               "check", "data/raw"]
+    root = Path(__file__).resolve().parents[1]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=root)
+    process.stdout.readline()
+    process.stdout.close()  # as head does once it has its lines
+    stderr = process.stderr.read().decode()
+    process.wait(timeout=60)
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
