@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from pipelines.corpus import Spec, generate, truth_cells
 from pipelines.document import Document
+from pipelines.encodings.base import is_page_furniture
 from pipelines.readers import reader_for
 from pipelines.readers import pdf_layout as layout
 from pipelines.readers.pdf import READER, SCANNED, read_pages
@@ -501,3 +502,17 @@ def test_a_second_reading_fills_only_the_places_left_empty():
     first = _run("0 12", 40, 100)
     second = _run("本", 0, 100) + _run("0 12", 40, 100) + [Char("(cid:12)", 80, 90, 100, 110, 10)]
     assert [c.text for c in fill_lost(first, second)] == ["0", " ", "1", "2", "本"]
+
+
+def test_page_numbers_between_the_parts_of_a_ruled_table_are_no_finding():
+    """A table of 三 running across pages has the page's number between its parts: page furniture,
+    not values under no row label (P4)."""
+    from pipelines import corpus
+
+    form = corpus.FORMS[corpus.FORM_OF_YEAR[2019]]
+    cells = corpus.draw_numbers(form, corpus.Body("测试市交通运输局"), random.Random(18))
+    report = parse_report(corpus.render(form, "测试市交通运输局", 2019, "pdf_ruled", cells), "x.pdf")
+    document = READER.read(corpus.render(form, "测试市交通运输局", 2019, "pdf_ruled", cells))
+    assert any(is_page_furniture(line.text) and line.table is None for line in document.lines)
+    assert report.status == "parsed" and report.table_encoding == "pdf_tables"
+    assert [f for f in report.findings if f.rule.startswith("P")] == []

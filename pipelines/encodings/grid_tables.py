@@ -4,7 +4,8 @@ Document's tables whose lines fall in a section.
 A row gives its cells as written: a cell merged down over rows (rowspan) appears once, in its first
 row, as the form's group labels do; a cell merged across columns (colspan) is one cell that knows how
 many columns it covers (RawCell.span), so the interpreter can place the cells around it exactly.
-Text between the tables is kept as rows marked outside the table. Each cell keeps the document line
+Text between the tables is kept as rows marked outside the table, but for page furniture (a page
+number between the parts of a table running across pages). Each cell keeps the document line
 of its row and its own origin (table, row, column).
 
 The encoding is recorded by the format that gave the grid: ``html_tables`` (also for HTML tables
@@ -14,7 +15,7 @@ inside a text or Markdown file), ``docx_tables``, ``pdf_tables``.
 from __future__ import annotations
 
 from ..document import Document
-from .base import Line, RawCell, RawRow
+from .base import Line, RawCell, RawRow, is_page_furniture
 from .spaced_text import line_cells
 
 MIN_CELLS = 2  # grid cells a section must hold to be read as a grid
@@ -52,7 +53,8 @@ class GridTables:
         for i, (number, text) in enumerate(lines):
             line = document.lines[number - 1]
             if line.table is None:
-                if text.strip():
+                # A page number a PDF printed between the parts of a table is no row of it, as in text.
+                if text.strip() and not is_page_furniture(text):
                     rows.append(line_cells(number, " ".join(text.split()), outside_table=True))
                 continue
             if line.table not in written:
