@@ -12,22 +12,28 @@ from .commits import FILE_STAMP, year_stamps
 from .metadata import counts_markdown, frame_metadata
 from .partitions import GROUP_INGEST, GROUP_PARSE, YEARS
 from .resources import GongkaiPaths
-from .runs import PROGRESS_LOGGER
+from .runs import PROGRESS_LOGGER, progress_lines
 
-PROGRESS_EVERY = 5.0  # seconds between progress lines of a long parse
 progress_log = logging.getLogger(PROGRESS_LOGGER)  # the command line's own progress lines
 
 
 @dg.asset(group_name=GROUP_INGEST, kinds={"polars"})
 def raw_file_index(context: dg.AssetExecutionContext, paths: GongkaiPaths) -> dg.Output[pl.DataFrame]:
-    """Every report file under the raw folder (recursively: .txt, .md, .html, .htm) with its size, its
-    sha256 and its report year: the year in its title, as the parser reads it, or `undated`. A file is
-    hashed again when its stat changed; the year is read only from bytes the parser has not seen; the
-    index a `gongkai run` planned from moments before is taken as it is while the folder and the store
-    are unchanged. A missing raw folder fails the run: an empty run over a mistyped path must not look
-    like success."""
+    """Every report file under the raw folder (recursively: every file but editors' and systems' litter)
+    with its size, its sha256 and its report year: the year in its title, as the parser reads it, or
+    `undated`. A file is hashed again when its stat changed. Bytes the parser has not read are parsed
+    here, on every core, into the segments of their year: a new file's year is known by parsing it, so
+    each new file is read once. The index a `gongkai run` planned from moments before is taken as it is
+    while the folder and the store are unchanged. A missing raw folder fails the run: an empty run over
+    a mistyped path must not look like success."""
     started = time.perf_counter()
-    index = Store(paths.state_path).index(paths.raw_dir)
+
+    def say(line: str) -> None:
+        context.log.info(line)
+        progress_log.info(line)
+
+    index = Store(paths.state_path).index(paths.raw_dir, parse=True,
+                                          progress=progress_lines(say, "parsed {done}/{all} new files"))
     context.log.info(f"{index.height} report files under {paths.raw_dir} "
                      f"({time.perf_counter() - started:.1f} s)")
     by_year = (index.group_by("partition").agg(files=pl.len(), not_yet_parsed=(~pl.col("parsed")).sum())
@@ -62,27 +68,23 @@ def raw_report_files(context: dg.AssetExecutionContext, raw_file_index: pl.DataF
 )
 def parse_reports(context: dg.AssetExecutionContext, raw_report_files: pl.DataFrame, raw_file_index: pl.DataFrame,
                   paths: GongkaiPaths):
-    """Decode each file, find its sections and tables, and read every cell into the form's codes, on
-    every core. Bytes parsed before are not parsed again; when the year's assets are all stamped with
-    what the store holds now (nothing changed and the last run of the year finished), nothing is
-    materialised and the steps after this one are skipped."""
+    """The year's reports, cells and parse findings: every version of its files recorded, and the frames
+    of their bytes gathered from the segments the index parsed them into (bytes it did not parse, such as
+    a file that could not be read then, are parsed here, on every core). Bytes parsed before are not
+    parsed again; when the year's assets are all stamped with what the store holds now (nothing changed
+    and the last run of the year finished), nothing is materialised and the steps after this one are
+    skipped."""
     year = context.partition_key
     store = Store(paths.state_path)
     total = raw_report_files.height
-    started = last = time.perf_counter()
+    started = time.perf_counter()
 
-    def progress(done: int, all_files: int) -> None:
-        nonlocal last
-        now = time.perf_counter()
-        if done == all_files or now - last >= PROGRESS_EVERY:
-            last = now
-            rate = done / max(now - started, 1e-9)
-            line = f"{year}: parsed {done}/{all_files} new files ({rate:.0f} files/s)"
-            context.log.info(line)
-            progress_log.info(line)
+    def say(line: str) -> None:
+        context.log.info(line)
+        progress_log.info(line)
 
     # The whole index, not only this year's files: a file that left this year supersedes its version here.
-    result = store.ingest(raw_file_index, year, progress=progress)
+    result = store.ingest(raw_file_index, year, progress=progress_lines(say, f"{year}: parsed {{done}}/{{all}} new files"))
     context.log.info(f"{year}: {total} files, {result.parsed} parsed now, {total - result.parsed} known by their bytes "
                      f"({time.perf_counter() - started:.1f} s)")
     frames = store.frames(year)

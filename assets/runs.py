@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from pipelines.durable import remove_abandoned
 from pipelines.incremental import UNDATED, Store, changes
+from pipelines.parse_all import Progress
 
 from .commits import published_stamp, uncommitted_years, warehouse_stamp
 
@@ -64,12 +65,12 @@ def plan(raw_dir: str, state_path: str, warehouse: str, say: Say = print) -> Pla
     started = time.perf_counter()
     store = Store(state_path)
     remove_abandoned(store.root, recursive=True)  # what killed runs left half-written: never read, removed
-    index = store.index(raw_dir)
+    index = store.index(raw_dir, parse=True, progress=progress_lines(say, "parsed {done}/{all} new files"))
     catalog = store.catalog()
     found = changes(index, catalog)
     undone = uncommitted_years(store, catalog, index)
     years = sorted(set(found.partitions) | set(undone))
-    say(f"{index.height} report files ({time.perf_counter() - started:.1f} s to list and hash them): "
+    say(f"{index.height} report files ({time.perf_counter() - started:.1f} s to list, hash and parse the new ones): "
         f"{found.new.height} new or changed, {found.superseded.height} superseded, {found.removed.height} removed"
         + (f"; years to run: {', '.join(years)}" if years else "")
         + (f" ({', '.join(sorted(undone))} left undone before)" if set(undone) - set(found.partitions) else ""))
@@ -80,6 +81,24 @@ def plan(raw_dir: str, state_path: str, warehouse: str, say: Say = print) -> Pla
     if years or stale:
         store.record_index(index)  # the run's index asset takes it as it is, unless the folder changes meanwhile
     return Plan(index.height, years, bool(years) or stale)
+
+
+PROGRESS_EVERY = 5.0  # seconds between progress lines of a long parse
+
+
+def progress_lines(say: Say, template: str, every: float = PROGRESS_EVERY) -> Progress:
+    """A progress callback that says `template` (with {done}, {all} and {rate}, files a second) every
+    `every` seconds and when the work is done."""
+    started = last = time.perf_counter()
+
+    def progress(done: int, all_files: int) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        if all_files and (done == all_files or now - last >= every):
+            last = now
+            say(template.format(done=done, all=all_files) + f" ({done / max(now - started, 1e-9):.0f} files/s)")
+
+    return progress
 
 
 def run_all(paths: GongkaiPaths, instance: dg.DagsterInstance, say: Say = print,

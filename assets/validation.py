@@ -12,8 +12,8 @@ import polars as pl
 from pipelines.continuity import continuity_cells, continuity_findings
 from pipelines.durable import stamp_of
 from pipelines.frames import current_reports
-from pipelines.validate import facts_failures, findings_failures, schema_failures
-from pipelines.validate import report_findings as report_findings_of
+from pipelines.incremental import Store
+from pipelines.validate import findings_failures, schema_failures
 from schemas import tables
 from schemas.forms import FORMS
 
@@ -26,16 +26,17 @@ from .resources import GongkaiPaths
 SAMPLE_ROWS = 10
 
 
-@dg.asset(group_name=GROUP_VALIDATE, partitions_def=YEARS, kinds={"polars"})
-def report_findings(context: dg.AssetExecutionContext, parsed_reports: pl.DataFrame, facts: pl.LazyFrame,
-                    parse_findings: pl.DataFrame, paths: GongkaiPaths) -> dg.Output[pl.DataFrame]:
+@dg.asset(group_name=GROUP_VALIDATE, partitions_def=YEARS, kinds={"polars"}, deps=["facts", "parse_findings"])
+def report_findings(context: dg.AssetExecutionContext, parsed_reports: pl.DataFrame,
+                    paths: GongkaiPaths) -> dg.Output[pl.DataFrame]:
     """What each report of the year breaks on its own: the identities (I1 勾稽, I2, I3, T4, and *_NE
     where a blank cell or a table not read leaves one not evaluable), W3 (newly published ≤ total
     published), values the form does not allow (S1, S2) and what the parser could not place or cut (P1–P6).
-    Findings describe the reports; the numbers in `facts` stay as written. The facts are a scan, read
-    a chunk of whole reports at a time. Its file is the year's commit point: it carries the stamp of
-    the reports it was found from, and only then is the year done."""
-    frame = report_findings_of(parsed_reports, facts, parse_findings)
+    Findings describe the reports; the numbers in `facts` stay as written. They were found report by
+    report by the workers that parsed the reports, from the same facts and parse findings, and are
+    gathered here. Its file is the year's commit point: it carries the stamp of the reports it was found
+    from, and only then is the year done."""
+    frame = Store(paths.state_path).report_findings(context.partition_key, parsed_reports["report_id"])
     stamp = stamp_of(asset_file(paths.state_path, ["parsed_reports"], context.partition_key))
     return dg.Output(frame, metadata={**_findings_metadata(frame), **({FILE_STAMP: stamp} if stamp else {})})
 
@@ -84,12 +85,12 @@ def schema_asset_check(asset: str | dg.AssetKey, name: str, model: type, descrip
 
 
 @dg.asset_check(asset="facts", name=checks.FACTS_SCHEMA, blocking=True, partitions_def=YEARS,
-                additional_ins={"parsed_reports": dg.AssetIn("parsed_reports")},
                 description="facts conform to the pandera model: each cell a cell of its report's form version, "
-                            "the unit of its column, negative values flagged, one row per cell.")
-def facts_schema(facts: pl.LazyFrame, parsed_reports: pl.DataFrame) -> dg.AssetCheckResult:
-    # A scan, read a chunk of reports at a time: a year's cells at once would not fit beside pandera's copies.
-    return schema_check_result(facts_failures(facts, parsed_reports), facts.select(pl.len()).collect().item())
+                            "the unit of its column, negative values flagged, one row per cell. Checked report "
+                            "by report by the workers that parsed them.")
+def facts_schema(context: dg.AssetCheckExecutionContext, facts: pl.LazyFrame, paths: GongkaiPaths) -> dg.AssetCheckResult:
+    failures, _ = Store(paths.state_path).facts_failures(context.partition_key)
+    return schema_check_result(failures, facts.select(pl.len()).collect().item())
 
 
 reports_schema = schema_asset_check(

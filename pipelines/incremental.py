@@ -34,6 +34,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -43,7 +44,7 @@ from .discover import report_files
 from .durable import remove_abandoned, write_atomic
 from .frames import FACTS_SCHEMA, FINDINGS_SCHEMA, REPORTS_SCHEMA
 from .killpoint import kill_point
-from .parse_all import COMPLETE_PART, PARTS, Progress, hash_files, parse_to_segments, years_of
+from .parse_all import COMPLETE_PART, FAILURES_SCHEMA, PARTS, Progress, hash_files, parse_to_segments, years_of
 
 UNDATED = "undated"
 FIRST_YEAR = 2008  # the 政府信息公开条例 took effect in May 2008: the first annual reports cover 2008
@@ -82,8 +83,7 @@ PARTITION_REPORTS_SCHEMA = {**REPORTS_SCHEMA, **HISTORY_SCHEMA}
 IS_CURRENT = pl.col("superseded_by").is_null() & pl.col("removed_at").is_null()
 
 # Modules whose code does not change what a file parses into: editing them keeps the parsed results.
-_NOT_PARSER = {"incremental.py", "parse_all.py", "corpus.py", "warehouse.py", "marts.py", "validate.py",
-               "identities.py", "continuity.py", "agency.py", "discover.py", "export.py", "durable.py",
+_NOT_PARSER = {"incremental.py", "parse_all.py", "corpus.py", "warehouse.py", "marts.py", "continuity.py", "agency.py", "discover.py", "export.py", "durable.py",
                "killpoint.py", "crashes.py", "snapshot.py", "bodies.py", "check.py", "check_output.py",
                "corpus_pdf.py", "corpus_word_html.py", "render_docx.py"}
 _ROOT = Path(__file__).resolve().parent.parent
@@ -101,8 +101,9 @@ def partition_of(year: int | None, last_year: int | None = None) -> str:
 
 
 def code_version() -> str:
-    """A fingerprint of the code that turns bytes into rows: the parser and the forms."""
-    digest = hashlib.sha256()
+    """A fingerprint of the code that makes a segment: the parser, the forms, and the findings and
+    schema checks the workers add to it (validate, identities, schemas), and the parts it holds."""
+    digest = hashlib.sha256(repr(PARTS).encode())
     sources = sorted([*(_ROOT / "pipelines").rglob("*.py"), *(_ROOT / "schemas").rglob("*.py")])
     for path in sources:
         if path.name in _NOT_PARSER or path.parent.name == "corpus":
@@ -300,14 +301,16 @@ class Store:
             .collect()
         )
 
-    def index(self, raw_dir: str | Path, last_year: int | None = None, workers: int | None = None) -> pl.DataFrame:
+    def index(self, raw_dir: str | Path, last_year: int | None = None, workers: int | None = None,
+              parse: bool = False, progress: Progress | None = None) -> pl.DataFrame:
         """Every report file under raw_dir with its sha256 and partition. The bytes, not the time
         stamps, say whether a file changed, but like git's index the store trusts a sha256 it took of
         a file whose path, size, mtime and inode are all unchanged since (see `hashes`); the year is
-        read from the title only for bytes the parser has not read yet."""
+        read only for bytes the parser has not read yet. With `parse`, it is read by parsing them (see
+        `parse_new`): each new file is read once in a run."""
         listing = list_files(raw_dir)
         recorded = self.recorded_index(listing, last_year)
-        return recorded if recorded is not None else self.index_listing(listing, last_year, workers)
+        return recorded if recorded is not None else self.index_listing(listing, last_year, workers, parse, progress)
 
     @property
     def index_path(self) -> Path:
@@ -341,13 +344,18 @@ class Store:
         trusted = on_record.filter(pl.col("mtime_ns") + RACY_NS <= pl.col("hashed_at_ns"))
         return recorded if trusted.height == recorded.height else None
 
-    def index_listing(self, listing: pl.DataFrame, last_year: int | None = None,
-                      workers: int | None = None) -> pl.DataFrame:
+    def index_listing(self, listing: pl.DataFrame, last_year: int | None = None, workers: int | None = None,
+                      parse: bool = False, progress: Progress | None = None) -> pl.DataFrame:
         """Store.index for the files of a listing."""
         index = self.hashes(listing, workers).with_columns(
             report_id=pl.col("sha256").str.head(16))
-        index = index.join(self.known_partitions(), on="sha256", how="left")
+        known = self.known_partitions()
+        if parse and not index.join(known, on="sha256", how="anti").is_empty():
+            known = self.parse_new(index, last_year, workers, progress)
+        index = index.join(known, on="sha256", how="left")
         unknown = index.filter(pl.col("partition").is_null())
+        # Bytes still unknown (not parsed, or their file could not be read when it was): their year
+        # from the title, as the parser reads it.
         found = unknown.join(self._years_of(unknown, workers), on="sha256", how="left")
         found = found.select("path", year_partition=pl.Series([partition_of(y, last_year) for y in found["year"]],
                                                               dtype=pl.String))
@@ -359,6 +367,21 @@ class Store:
             .cast(INDEX_SCHEMA)
             .sort("source_file")
         )
+
+    def parse_new(self, files: pl.DataFrame, last_year: int | None = None, workers: int | None = None,
+                  progress: Progress | None = None) -> pl.DataFrame:
+        """Parse the files (index rows: path, source_file, sha256) whose bytes the parser has not read,
+        each into the partition of the year it reads: the year of a file is known by parsing it, so new
+        bytes are read once, to find their year and their cells together. Returns `known_partitions`."""
+        with self._lock("parse"):  # one parse of new bytes at a time: the same bytes are parsed once
+            known = self.known_partitions()
+            todo = files.join(known, on="sha256", how="anti").unique("sha256", keep="first", maintain_order=True)
+            if todo.is_empty():
+                return known
+            parse_to_segments(list(zip(todo["path"], todo["source_file"])), self.parsed_dir(), workers, progress,
+                              route=partial(partition_of, last_year=last_year))
+            self._touch()
+            return self.known_partitions()
 
     @property
     def hashes_path(self) -> Path:
@@ -434,7 +457,7 @@ class Store:
 
     def clean_partition(self, partition: str) -> list[Path]:
         """Remove what killed runs left in a partition's folder: temporary files and incomplete
-        segments. Run under the partition's lock, so no live writer owns them."""
+        segments. Run under the parse lock, so no live writer owns them."""
         folder = self.parsed_dir(partition)
         removed = [*remove_abandoned(folder), *self.incomplete_segments(partition)]
         for path in removed:
@@ -463,15 +486,18 @@ class Store:
         joins its partition's frames when that partition has parsed it."""
         files = index.filter(pl.col("partition") == partition)
         with self._lock(f"partition-{partition}"):
-            self.clean_partition(partition)
-            known = self.parsed_ids(partition)
-            todo = files.filter(~pl.col("report_id").is_in(list(known))).unique("report_id", keep="first",
-                                                                                  maintain_order=True)
-            if todo.height:
-                parse_to_segments(list(zip(todo["path"], todo["source_file"])), self.parsed_dir(partition),
-                                  workers, progress)
-            elif progress:
-                progress(0, 0)  # nothing new to parse: known by their bytes
+            # Under the parse lock: a segment half-written is a dead writer's, and bytes that a run's
+            # index is parsing now are not parsed twice.
+            with self._lock("parse"):
+                self.clean_partition(partition)
+                known = self.parsed_ids(partition)
+                todo = files.filter(~pl.col("report_id").is_in(list(known))).unique("report_id", keep="first",
+                                                                                      maintain_order=True)
+                if todo.height:
+                    parse_to_segments(list(zip(todo["path"], todo["source_file"])), self.parsed_dir(partition),
+                                      workers, progress)
+                elif progress:
+                    progress(0, 0)  # nothing new to parse: known by their bytes
             kill_point("parsed")
             with self._lock("catalog"):
                 catalog = self.catalog()
@@ -518,6 +544,37 @@ class Store:
             self._scan(partition, "facts", FACTS_SCHEMA).join(ids, on="report_id", how="semi"),
             self._scan(partition, "parse_findings", FINDINGS_SCHEMA).join(ids, on="report_id", how="semi"),
         )
+
+    def report_findings(self, partition: str, report_ids: pl.Series) -> pl.DataFrame:
+        """What each of the reports `report_ids` of a partition breaks on its own (the parser's findings,
+        the identities, the values), as the workers that parsed them found it: the same frame as
+        `validate.report_findings` of the partition's frames."""
+        from .validate import sorted_findings  # pandera: imported where checks run, not to plan
+
+        ids = pl.LazyFrame({"report_id": report_ids.unique()})
+        found = self._scan(partition, "report_findings", FINDINGS_SCHEMA).join(ids, on="report_id", how="semi")
+        return sorted_findings([found.collect()])
+
+    def facts_failures(self, partition: str) -> tuple[pl.DataFrame | None, int]:
+        """The schema failures of a partition's facts, as the workers that parsed them found them
+        (`validate.facts_failures` of the partition's facts), with `index` the row in the partition's
+        facts (its segments in order); and the number of facts rows."""
+        from .validate import merge_failures
+
+        complete = sorted(self.parsed_dir(partition).glob(f"*.{COMPLETE_PART}.parquet"))
+        prefixes = [str(p).removesuffix(f".{COMPLETE_PART}.parquet") for p in complete]
+        if not prefixes:
+            return None, 0
+        rows = pl.scan_parquet([f"{p}.facts.parquet" for p in prefixes], include_file_paths="file") \
+            .group_by("file").len().collect()
+        offsets = dict(zip(rows["file"], rows["len"]))
+        found, offset = [], 0
+        for prefix in prefixes:
+            failures = pl.read_parquet(f"{prefix}.facts_failures.parquet")
+            if failures.height:
+                found.append(failures.cast(FAILURES_SCHEMA).with_columns(pl.col("index") + offset))
+            offset += offsets.get(f"{prefix}.facts.parquet", 0)
+        return merge_failures(found), offset
 
     def _scan(self, partition: str, part: str, schema: dict) -> pl.LazyFrame:
         assert part in PARTS

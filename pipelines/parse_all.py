@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+import polars as pl
+
 from .durable import write_atomic
 from .frames import facts_frame, findings_frame, reports_frame
 from .killpoint import kill_point
@@ -30,9 +32,16 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 # Segment files: the reports file is written last, so a segment whose reports file exists is complete;
-# the other parts of a segment without one are what a killed worker left, ignored and removed.
-PARTS = ("facts", "parse_findings", "reports")
+# the other parts of a segment without one are what a killed worker left, ignored and removed. Besides
+# what the parser read, a segment holds what is found about its reports one by one: their findings
+# (the parser's, the identities', the values') and the schema check of their facts, found by the worker
+# that parsed them while the cells are at hand, so that a year's checks cost no second pass over them.
+PARTS = ("facts", "parse_findings", "report_findings", "facts_failures", "reports")
 COMPLETE_PART = PARTS[-1]
+# A segment's facts_failures: pandera's failure cases of its facts (see validate.facts_failures), with
+# `index` the row in the segment's facts; none when they conform.
+FAILURES_SCHEMA = {"failure_case": pl.String, "schema_context": pl.String, "column": pl.String, "check": pl.String,
+                   "check_number": pl.Int32, "index": pl.Int64}
 
 
 def workers_for(n_items: int, workers: int | None = None) -> int:
@@ -125,11 +134,30 @@ def segment_path(prefix: str | Path, part: str) -> Path:
     return Path(f"{prefix}.{part}.parquet")
 
 
-def _parse_chunk(task: tuple[str, list[tuple[str, str]]]) -> Segment:
-    folder, items = task
+# Where a report's segment goes: a folder, or a function of the report's year that names a subfolder
+# (its partition), for files whose partition is known only once they are parsed.
+Route = Callable[[int | None], str]
+
+
+def _parse_chunk(task: tuple[str, list[tuple[str, str]], Route | None]) -> list[Segment]:
+    folder, items, route = task
     reports = [parse_file(path, name) for path, name in items]
-    prefix = str(Path(folder) / uuid.uuid4().hex)
+    groups: dict[str, list] = {}
+    for report in reports:  # in file order within each group
+        groups.setdefault(str(Path(folder) / route(report.year)) if route else folder, []).append(report)
+    return [_write_segment(Path(where), group) for where, group in groups.items()]
+
+
+def _write_segment(folder: Path, reports: list) -> Segment:
+    folder.mkdir(parents=True, exist_ok=True)
+    prefix = str(folder / uuid.uuid4().hex)
     frames = {"facts": facts_frame(reports), "parse_findings": findings_frame(reports), "reports": reports_frame(reports)}
+    from .validate import facts_failures, report_findings  # pandera: imported where checks run, not to plan
+
+    frames["report_findings"] = report_findings(frames["reports"], frames["facts"], frames["parse_findings"])
+    failures = facts_failures(frames["facts"], frames["reports"])
+    frames["facts_failures"] = (pl.DataFrame(schema=FAILURES_SCHEMA) if failures is None
+                                else failures.select(FAILURES_SCHEMA.keys()).cast(FAILURES_SCHEMA))
     for part in PARTS:
         if part == COMPLETE_PART:
             kill_point("segment_write")
@@ -138,16 +166,17 @@ def _parse_chunk(task: tuple[str, list[tuple[str, str]]]) -> Segment:
 
 
 def parse_to_segments(items: Sequence[tuple[str, str]], folder: str | Path, workers: int | None = None,
-                      progress: Progress | None = None) -> list[Segment]:
-    """Parse every (path, source_file) into segments under `folder`, one segment per chunk of files."""
+                      progress: Progress | None = None, route: Route | None = None) -> list[Segment]:
+    """Parse every (path, source_file) into segments under `folder`, one segment per chunk of files, or
+    with `route`, one per chunk and partition, under `folder`/route(the report's year)."""
     Path(folder).mkdir(parents=True, exist_ok=True)
-    tasks = [(str(folder), list(items[i:i + CHUNK])) for i in range(0, len(items), CHUNK)]
+    tasks = [(str(folder), list(items[i:i + CHUNK]), route) for i in range(0, len(items), CHUNK)]
     segments: list[Segment] = []
     done = 0
-    for segment in pool_map(_parse_chunk, tasks, workers_for(len(items), workers)):
-        segments.append(segment)
+    for written in pool_map(_parse_chunk, tasks, workers_for(len(items), workers)):
+        segments += written
         kill_point("segment_parsed")
-        done += segment.files
+        done += sum(s.files for s in written)
         if progress:
             progress(done, len(items))
     return segments

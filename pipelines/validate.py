@@ -55,7 +55,7 @@ def report_findings(reports: pl.DataFrame, facts: pl.DataFrame | pl.LazyFrame, p
     # Reports without a cell still have identities (not evaluable: their tables were not read).
     factless = reports.filter(~pl.col("report_id").is_in(ids.unique().implode()))
     parts.append(identity_findings(facts.clear(), factless))
-    return _sorted(parts)
+    return sorted_findings(parts)
 
 
 def report_slices(report_ids: pl.Series, chunk_rows: int = CHUNK_ROWS) -> list[tuple[int, int]]:
@@ -78,10 +78,12 @@ def report_slices(report_ids: pl.Series, chunk_rows: int = CHUNK_ROWS) -> list[t
 
 def all_findings(reports: pl.DataFrame, facts: pl.DataFrame, parse_findings: pl.DataFrame) -> pl.DataFrame:
     """Every finding about these reports: each on its own, and each against last year's."""
-    return _sorted([report_findings(reports, facts, parse_findings), continuity_findings(facts, reports)])
+    return sorted_findings([report_findings(reports, facts, parse_findings), continuity_findings(facts, reports)])
 
 
-def _sorted(frames: list[pl.DataFrame]) -> pl.DataFrame:
+def sorted_findings(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    """Findings frames as one, in the order of the findings table: by report, rule and cell, and in
+    the order found where those are equal."""
     return pl.concat([f.cast(FINDINGS_SCHEMA) for f in frames]).sort(
         "report_id", "rule", "section", "row_code", "col_code", nulls_last=True, maintain_order=True)
 

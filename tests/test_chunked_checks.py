@@ -8,7 +8,7 @@ import pytest
 
 from pipelines.frames import findings_frame
 from pipelines.identities import identity_findings
-from pipelines.validate import (_sorted, facts_failures, report_findings, report_slices, schema_failures, value_findings,
+from pipelines.validate import (sorted_findings, facts_failures, report_findings, report_slices, schema_failures, value_findings,
                                 with_report)
 from schemas import tables
 
@@ -59,7 +59,7 @@ def test_conforming_facts_pass_in_chunks(year):
 
 def test_chunked_findings_are_those_of_one_pass(year, tmp_path):
     r, f, parse_findings = year
-    one_pass = _sorted([parse_findings, identity_findings(f, r), value_findings(f)])
+    one_pass = sorted_findings([parse_findings, identity_findings(f, r), value_findings(f)])
     assert {"I2", "T4_NE"} <= set(one_pass["rule"])  # the rules the built reports break
     factless = r.filter(pl.col("n_cells") == 0)["report_id"]
     assert one_pass.filter(pl.col("report_id").is_in(factless.implode())).height == 5  # every identity, not evaluable

@@ -306,7 +306,18 @@ def test_a_scheduled_run_of_an_unchanged_year_materialises_nothing_after_the_par
     assert any("nothing new since the year was last done" in m for m in _logs(history.instance, scheduled))
 
 
-def test_progress_is_logged_per_year(history):
-    ingest_2021 = next(r for r in history.runs[2].results if r.dagster_run.tags.get("dagster/partition") == "2021")
-    assert any("2021: parsed 1/1 new files" in m for m in _logs(history.instance, ingest_2021))
-    assert any(line.startswith("ingest_year 2021: done") for line in history.said)
+def test_a_run_says_how_its_new_files_are_parsed_before_its_years_run(history):
+    # The third run's lines: after the second's "nothing new".
+    said = history.said[max(i for i, line in enumerate(history.said) if "nothing new" in line) + 1:]
+    parsed = next(i for i, line in enumerate(said) if line.startswith("parsed 1/1 new files"))
+    assert parsed < next(i for i, line in enumerate(said) if line.startswith("ingest_year 2021: done"))
+
+
+def test_a_dagster_run_logs_the_parse_of_new_files_in_its_index_step(tmp_path):
+    raw = _copy_samples(tmp_path / "raw", [FIRST])
+    paths = GongkaiPaths(raw_dir=str(raw), warehouse=str(tmp_path / "w.duckdb"))
+    with dg.instance_for_test() as instance:
+        result = build(paths).resolve_job_def(REFRESH_JOB).execute_in_process(instance=instance, partition_key="2020")
+        assert result.success
+        index_step = [e.user_message for e in instance.all_logs(result.run_id) if e.step_key == "raw_file_index"]
+    assert any(m.startswith("parsed 1/1 new files") for m in index_step)

@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from pipelines.incremental import RACY_NS, Store, changes, list_files
@@ -113,6 +114,30 @@ def test_an_index_recorded_by_the_plan_is_taken_while_nothing_changed(tmp_path):
     assert store.recorded_index(list_files(raw)) is None
 
 
+def test_an_index_that_parses_reads_each_new_file_once_into_the_segments_of_its_year(tmp_path, monkeypatch):
+    raw, store = _copy(tmp_path / "raw", SAMPLES), Store(tmp_path / "state")
+    by_years = Store(tmp_path / "other").index(raw, workers=1)  # the year read from the title alone
+    reads: list[str] = []
+    real_read = Path.read_bytes
+
+    def counted(path: Path) -> bytes:
+        if path.is_relative_to(raw):
+            reads.append(path.name)
+        return real_read(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    index = store.index(raw, workers=1, parse=True)
+    assert sorted(reads) == sorted(SAMPLES), "each new file decoded once, for its year and its cells together"
+    assert index.drop("parsed").equals(by_years.drop("parsed")) and index["parsed"].all()
+    assert not store.years_path.exists(), "no year read apart from the parse"
+    for partition in index["partition"].unique():
+        assert store.ingest(index, partition, workers=1).parsed == 0, "the year's step parses nothing again"
+        files = index.filter(pl.col("partition") == partition)
+        assert set(store.frames(partition).reports["source_file"]) == set(files["source_file"])
+    reads.clear()
+    assert store.index(raw, workers=1, parse=True).equals(index) and reads == [], "known bytes are not read again"
+
+
 def test_an_index_of_files_hashed_too_soon_is_not_taken(tmp_path):
     raw, store = _copy(tmp_path / "raw", [FIRST], mtime_ns=None), Store(tmp_path / "state")
     store.record_index(store.index(raw, workers=1))
@@ -154,8 +179,9 @@ def cli(tmp_path_factory) -> Cli:
 def test_the_cli_prints_its_own_progress_and_no_dagster_debug_events(cli):
     assert cli.first.returncode == 0, cli.first.stderr
     lines = cli.first.stderr.splitlines()
-    assert any(line.startswith("2020: parsed 2/2 new files") for line in lines)
-    assert any(line.startswith("ingest_year 2020: done") for line in lines)
+    # New files are parsed once, while the plan finds their year; the year's step only gathers them.
+    parsed = next(i for i, line in enumerate(lines) if line.startswith("parsed 2/2 new files"))
+    assert parsed < next(i for i, line in enumerate(lines) if line.startswith("ingest_year 2020: done"))
     assert not [line for line in lines if " - DEBUG - " in line or " - INFO - " in line or "STEP_" in line]
     assert "files: 2  reports parsed: 2" in cli.first.stdout
 

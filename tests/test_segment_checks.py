@@ -1,0 +1,89 @@
+"""A year's findings and facts schema check, found by the workers that parsed its reports, are what a
+pass over the whole year finds; and the code that finds them is part of the segments' fingerprint."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import polars as pl
+
+from pipelines import incremental, parse_all
+from pipelines.corpus import Spec, generate
+from pipelines.incremental import Store, code_version
+from pipelines.validate import facts_failures, report_findings
+
+from .conftest import ROOT, SAMPLES_DIR
+
+
+def _store_of(raw: Path, state: Path, workers: int = 1) -> tuple[Store, pl.DataFrame]:
+    store = Store(state)
+    index = store.index(raw, workers=workers, parse=True)
+    for partition in index["partition"].unique():
+        store.ingest(index, partition, workers=workers)
+    return store, index
+
+
+def _small_corpus(tmp_path: Path) -> Path:
+    # Several layouts, both form versions, a tenth of the reports with a total off: findings of every kind.
+    generate(tmp_path / "corpus", Spec(40, 3, encodings=("spaced_text", "html_tables", "flattened", "tab_rows")))
+    raw = tmp_path / "corpus" / "raw"
+    for sample in sorted(SAMPLES_DIR.glob("*.txt"))[:3]:
+        shutil.copy(sample, raw / sample.name)
+    return raw
+
+
+def test_the_findings_the_workers_found_are_those_of_the_whole_year(tmp_path, monkeypatch):
+    monkeypatch.setattr(parse_all, "CHUNK", 5)  # many segments a year, each checked on its own
+    store, index = _store_of(_small_corpus(tmp_path), tmp_path / "state", workers=2)
+    assert index["partition"].n_unique() > 1
+    found_any = 0
+    for partition in index["partition"].unique():
+        frames = store.frames(partition)
+        whole_year = report_findings(frames.reports, frames.facts, frames.parse_findings.collect())
+        gathered = store.report_findings(partition, frames.reports["report_id"])
+        assert gathered.equals(whole_year), partition
+        found_any += gathered.height
+    assert found_any > 0
+
+
+def test_a_facts_schema_failure_found_by_a_worker_points_at_the_row_of_the_year(tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for sample in sorted(SAMPLES_DIR.glob("*.txt")):
+        shutil.copy(sample, raw / sample.name)
+    real = parse_all.facts_frame
+
+    def broken(reports):  # a parser that writes an unknown unit on the first cell of every report
+        frame = real(reports)
+        first = pl.col("report_id").cum_count().over("report_id") == 1
+        return frame.with_columns(unit=pl.when(first).then(pl.lit("斤")).otherwise(pl.col("unit")))
+
+    monkeypatch.setattr(parse_all, "facts_frame", broken)
+    monkeypatch.setattr(parse_all, "CHUNK", 2)  # several segments a year: rows are counted across them
+    store, index = _store_of(raw, tmp_path / "state")
+    partition = index["partition"].mode()[0]
+    frames = store.frames(partition)
+    failures, rows = store.facts_failures(partition)
+    expected = facts_failures(frames.facts, frames.reports)
+    assert expected is not None and failures is not None
+    assert rows == frames.facts.select(pl.len()).collect().item()
+    unit = failures.filter(pl.col("column") == "unit")
+    assert unit.height == frames.reports["report_id"].n_unique() - frames.reports.filter(pl.col("n_cells") == 0).height
+    assert unit.select("failure_case", "index").equals(
+        expected.filter(pl.col("column") == "unit").select("failure_case", pl.col("index").cast(pl.Int64)))
+    facts = frames.facts.collect()
+    assert facts[unit["index"].to_list()]["unit"].unique().to_list() == ["斤"]
+
+
+def test_the_code_that_checks_a_segment_is_part_of_its_fingerprint(tmp_path, monkeypatch):
+    tree = tmp_path / "tree"
+    for folder in ("pipelines", "schemas"):
+        shutil.copytree(ROOT / folder, tree / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(incremental, "_ROOT", tree)
+    before = code_version()
+    for name, changes in (("marts.py", False), ("identities.py", True), ("validate.py", True)):
+        path = tree / "pipelines" / name
+        path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+        assert (code_version() != before) is changes, name
+        before = code_version()
