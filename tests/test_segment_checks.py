@@ -87,3 +87,4 @@ def test_the_code_that_checks_a_segment_is_part_of_its_fingerprint(tmp_path, mon
         path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
         assert (code_version() != before) is changes, name
         before = code_version()
+
