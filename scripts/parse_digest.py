@@ -4,7 +4,7 @@ must not change results (a speed-up), and compare.
     .venv/bin/python scripts/parse_digest.py                 # prints the digest
     .venv/bin/python scripts/parse_digest.py --save a.tsv    # and each file's own digest, to compare
 
-The files: every fixture under tests/fixtures, the bundled samples under data/, and a generated corpus
+The files: every fixture under tests/fixtures and every file under data/ that git tracks (the samples), and a generated corpus
 of every layout (`gongkai generate`, seed 7, written under bench/ once and reused). Each file is parsed
 with `parse_report`, and its reports, facts and findings rows (the warehouse contract's frames) are
 hashed. The generated corpus holds every layout in every year, so every encoding and reader is covered.
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import subprocess
 import sys
 from pathlib import Path
 
@@ -28,7 +29,10 @@ CORPUS_REPORTS = 1100  # 100 a layout over the generator's years
 
 
 def files(corpus: Path) -> list[Path]:
-    fixed = [p for folder in ("tests/fixtures", "data") for p in sorted((ROOT / folder).rglob("*")) if p.is_file()]
+    # The files of the repository only: runs and tests leave warehouses and state folders beside them.
+    tracked = subprocess.run(["git", "ls-files", "-z", "tests/fixtures", "data"], cwd=ROOT, capture_output=True,
+                             check=True).stdout.decode().split("\0")
+    fixed = [ROOT / name for name in sorted(filter(None, tracked))]
     if not (corpus / "truth" / "reports.parquet").exists():
         generate(corpus, Spec(CORPUS_REPORTS, 7, encodings=tuple(encodings())))
     return fixed + sorted((corpus / "raw").rglob("*.*"))
