@@ -57,42 +57,21 @@ class Segments:
 Table = pl.DataFrame | pl.LazyFrame | Segments
 
 
-# Columns whose frames hold a float where the warehouse holds an exact number, and the SQL that converts
-# them as they are copied in (an ALTER afterwards would rewrite the whole column again). Through the
-# double's shortest text, which is the decimal the report wrote (up to 15 significant digits): cast
-# directly, 999999999999.99 would read 999999999999.990016. A number past 10³² is no count or amount
-# (digits of a table's neighbours read as one): NULL here, as written in raw_text, rather than a
-# warehouse that cannot be built.
-EXACT_COLUMNS = {"facts": {"value": f"TRY_CAST(value::VARCHAR AS {marts.FACT_VALUE})"}}
-
-
-def _create(con: duckdb.DuckDBPyConnection, name: str, source: str, params: list | None = None) -> None:
-    """CREATE TABLE name AS SELECT * FROM source, its exact columns converted on the way."""
-    exact = EXACT_COLUMNS.get(name, {})
-    if exact:
-        present = set(con.sql(f"SELECT * FROM {source}", params=params).columns)  # the schema only: not run
-        exact = {c: sql for c, sql in exact.items() if c in present}
-    conversions = ", ".join(f'{sql} AS "{column}"' for column, sql in exact.items())
-    replace = f" REPLACE ({conversions})" if exact else ""
-    # The name, the source and the conversions are ours, not input.
-    con.execute(f'CREATE TABLE "{name}" AS SELECT *{replace} FROM {source}', params)
-
-
 def _write_tables(con: duckdb.DuckDBPyConnection, tables: dict[str, Table]) -> None:
     for name, frame in tables.items():
         if isinstance(frame, Segments):
             # In the order given, as a polars scan of the same files would concatenate them.
-            _create(con, name, "read_parquet(?)", [list(frame.files)])
+            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet(?)', [list(frame.files)])
             continue
         if isinstance(frame, pl.LazyFrame):
             # Streamed through a parquet file: the cells of every year never sit in memory at once.
             with tempfile.TemporaryDirectory() as folder:
                 staged_file = Path(folder) / f"{name}.parquet"
                 frame.sink_parquet(staged_file)
-                _create(con, name, "read_parquet(?)", [str(staged_file)])
+                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet(?)', [str(staged_file)])
             continue
         con.register("_frame", frame.to_arrow())
-        _create(con, name, "_frame")
+        con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _frame')  # name: ours, not input
         con.unregister("_frame")
 
 
