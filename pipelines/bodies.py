@@ -148,21 +148,23 @@ _PLACEMENT = ("province_code", "province", "prefecture_code", "prefecture", "cou
 CLUES = ("address", "area_code")  # what a report's text says of where its body is (reports columns)
 
 
+@lru_cache(maxsize=regions.PLACEMENT_CACHE)
+def _body_fields(agency: str, address: str | None, area_code: str | None, folder: str) -> tuple:
+    """The fields `report_bodies` gives a report after its own, from what they are read from: the same
+    for every report of a body with one address and folder, in both of a run's placings."""
+    body = body_of(agency, address, folder + "/" if folder else None, area_code)
+    p = body.placement
+    return (body_id(body.key), body.level, body.kind, p.province_code, p.province, p.prefecture_code, p.prefecture,
+            p.county_code, p.county, p.source, p.reason)
+
+
 def report_bodies(reports: pl.DataFrame) -> pl.DataFrame:
     """(report_id, source_file, body_id and the body's fields) for every row of `reports` with an agency."""
     clues = {c: pl.col(c) if c in reports.columns else pl.lit(None, pl.String) for c in CLUES}
     rows = reports.filter(pl.col("agency").is_not_null()).select("report_id", "source_file", "agency", "year", **clues)
-    seen: dict[tuple, tuple] = {}  # what a body's reports share, by what it is read from
     out = []
     for report, source_file, agency, year, address, area_code in rows.iter_rows():
-        folder = source_file.rpartition("/")[0]
-        key = (agency, address, area_code, folder)
-        fields = seen.get(key)
-        if fields is None:
-            body = body_of(agency, address, folder + "/" if folder else None, area_code)
-            p = body.placement
-            fields = seen[key] = (body_id(body.key), body.level, body.kind, p.province_code, p.province,
-                                  p.prefecture_code, p.prefecture, p.county_code, p.county, p.source, p.reason)
+        fields = _body_fields(agency, address, area_code, source_file.rpartition("/")[0])
         out.append((report, source_file, agency, year, *fields))
     schema = {"report_id": pl.String, "source_file": pl.String, "agency": pl.String, "year": pl.Int32,
               "body_id": pl.String, "level": pl.String, "kind": pl.String,
