@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import polars as pl
 
@@ -76,21 +77,27 @@ def body_of(name: str, address: str | None = None, source_file: str | None = Non
             area_code: str | None = None) -> Body:
     """The body a report titled `name` is by (with the report's contact address, its telephone area
     code and its path, which place it where its name does not)."""
-    key_name = folded(name)
     placement = regions.place(name, address, source_file, area_code)
+    by_name = placement.source == regions.FROM_NAME
+    rest, level, kind = _name_parts(name, by_name)
+    # Placed by its report's address or folder, a body is kept apart from the one its name places there:
+    # 财政局 with an address in 袁州区 may be 宜春市's, not 袁州区财政局.
+    return Body(f"{placement.code or ''}{'|' if by_name else '~'}{rest}", level, kind, placement)
+
+
+@lru_cache(maxsize=regions.PLACEMENT_CACHE)
+def _name_parts(name: str, by_name: bool) -> tuple[str, str | None, str]:
+    """What a body's name says of it, read once a name: the name without its region (where the name is
+    what places it), its level and its kind."""
+    key_name = folded(name)
     zone = regions.zone_of(key_name)
     chain = None if zone else regions.chain(key_name, start_anywhere=True)
-    by_name = placement.source == regions.FROM_NAME
     if by_name and zone is None and chain is not None:
         rest = key_name[:chain.start] + key_name[chain.end:]  # the region is in the key as its code
     else:
         rest = key_name
     rest = _ZONE_COMMITTEE.sub(r"\1", rest)
-    level = _level(rest, chain, zone)
-    kind = _kind(key_name, rest, zone, chain)
-    # Placed by its report's address or folder, a body is kept apart from the one its name places there:
-    # 财政局 with an address in 袁州区 may be 宜春市's, not 袁州区财政局.
-    return Body(f"{placement.code or ''}{'|' if by_name else '~'}{rest}", level, kind, placement)
+    return rest, _level(rest, chain, zone), _kind(key_name, rest, zone, chain)
 
 
 def _level(rest: str, chain: regions.Chain | None, zone: regions.Zone | None) -> str | None:
@@ -141,21 +148,24 @@ _PLACEMENT = ("province_code", "province", "prefecture_code", "prefecture", "cou
 CLUES = ("address", "area_code")  # what a report's text says of where its body is (reports columns)
 
 
+@lru_cache(maxsize=regions.PLACEMENT_CACHE)
+def _body_fields(agency: str, address: str | None, area_code: str | None, folder: str) -> tuple:
+    """The fields `report_bodies` gives a report after its own, from what they are read from: the same
+    for every report of a body with one address and folder, in both of a run's placings."""
+    body = body_of(agency, address, folder + "/" if folder else None, area_code)
+    p = body.placement
+    return (body_id(body.key), body.level, body.kind, p.province_code, p.province, p.prefecture_code, p.prefecture,
+            p.county_code, p.county, p.source, p.reason)
+
+
 def report_bodies(reports: pl.DataFrame) -> pl.DataFrame:
     """(report_id, source_file, body_id and the body's fields) for every row of `reports` with an agency."""
     clues = {c: pl.col(c) if c in reports.columns else pl.lit(None, pl.String) for c in CLUES}
     rows = reports.filter(pl.col("agency").is_not_null()).select("report_id", "source_file", "agency", "year", **clues)
-    seen: dict[tuple, Body] = {}
     out = []
     for report, source_file, agency, year, address, area_code in rows.iter_rows():
-        folder = source_file.rpartition("/")[0]
-        key = (agency, address, area_code, folder)
-        body = seen.get(key) or seen.setdefault(
-            key, body_of(agency, address, folder + "/" if folder else None, area_code))
-        p = body.placement
-        out.append((report, source_file, agency, year, body_id(body.key), body.level, body.kind,
-                    p.province_code, p.province, p.prefecture_code, p.prefecture, p.county_code, p.county, p.source,
-                    p.reason))
+        fields = _body_fields(agency, address, area_code, source_file.rpartition("/")[0])
+        out.append((report, source_file, agency, year, *fields))
     schema = {"report_id": pl.String, "source_file": pl.String, "agency": pl.String, "year": pl.Int32,
               "body_id": pl.String, "level": pl.String, "kind": pl.String,
               **{c: pl.String for c in _PLACEMENT}, "region_source": pl.String, "region_reason": pl.String}

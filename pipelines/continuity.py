@@ -39,7 +39,10 @@ def continuity_findings(facts: pl.DataFrame, reports: pl.DataFrame) -> pl.DataFr
             continue
         for rule in form.continuities:
             parts.append(_compare(form.section(rule.section), rule, of_form, facts))
-    return as_findings(parts)
+    # The joins above leave rows in whatever order their threads finish: sorted, by report, rule and
+    # cell (and the rest, to break ties), the warehouse's findings come out the same in every run.
+    findings = as_findings(parts)
+    return findings.sort(findings.columns, nulls_last=True)
 
 
 def report_pairs(reports: pl.DataFrame) -> pl.DataFrame:

@@ -15,6 +15,10 @@ from pathlib import Path
 import polars as pl
 
 STAMP_KEY = "gongkai.stamp"  # parquet key-value metadata: what a file was derived from
+# Rows in a parquet row group: DuckDB's own row group. The warehouse copies the facts in the order of
+# their files, one batch a parquet row group; a batch of DuckDB's size is written as it comes, a
+# smaller one is first merged with its neighbours (every cell appended twice: a fifth more work).
+ROW_GROUP_ROWS = 122_880
 _TEMPORARY = re.compile(r"^\..+\.(\d+)\.(?:tmp|building)$")
 
 
@@ -29,9 +33,9 @@ def write_atomic(frame: pl.DataFrame | pl.LazyFrame, path: Path, stamp: str | No
     tmp = temporary_name(path)
     metadata = {STAMP_KEY: stamp} if stamp is not None else None
     if isinstance(frame, pl.LazyFrame):
-        frame.sink_parquet(tmp, statistics=statistics, metadata=metadata)
+        frame.sink_parquet(tmp, statistics=statistics, metadata=metadata, row_group_size=ROW_GROUP_ROWS)
     else:
-        frame.write_parquet(tmp, statistics=statistics, metadata=metadata)
+        frame.write_parquet(tmp, statistics=statistics, metadata=metadata, row_group_size=ROW_GROUP_ROWS)
     commit_file(tmp, path)
 
 

@@ -478,13 +478,25 @@ def place(name: str | None, address_text: str | None = None, source_file: str | 
     """A body's region: from its name first, then the report's contact address and telephone area
     code, then the raw folder path; the first that places it decides (`source`). Where none does, the
     name's reason stays."""
-    by_name = from_name(name)
+    by_name = _cached_from_name(name)
     if by_name.placed and by_name.reason is None:
         return by_name
-    for other in (from_text(address_text), from_area_code(phone_area_code), from_path(source_file)):
+    # One at a time, in order: the first that places it decides, and the later ones are not read.
+    for read, clue in ((_cached_from_text, address_text), (from_area_code, phone_area_code),
+                       (_cached_from_path, source_file)):
+        other = read(clue)
         if other.placed and (not by_name.placed or _deeper(other, by_name)):
             return other
     return by_name
+
+
+# A country's reports name a few ten thousand bodies, in a few hundred folders: each name, address and
+# folder is read once however many reports repeat it (a run places every report twice, for the rules
+# across years and for dim_body). Bounded: a long-lived process sees ever new names.
+PLACEMENT_CACHE = 1 << 17
+_cached_from_name = lru_cache(maxsize=PLACEMENT_CACHE)(from_name)
+_cached_from_text = lru_cache(maxsize=PLACEMENT_CACHE)(from_text)
+_cached_from_path = lru_cache(maxsize=PLACEMENT_CACHE)(from_path)
 
 
 def _deeper(other: Placement, than: Placement) -> bool:

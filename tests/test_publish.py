@@ -17,6 +17,7 @@ import pytest
 
 import assets.warehouse
 from assets.cli import main
+from pipelines.durable import ROW_GROUP_ROWS, write_atomic
 from pipelines.warehouse import MEMORY_LIMIT, THREADS, Segments, publish, query, staged
 
 from .conftest import SAMPLES_DIR
@@ -172,6 +173,24 @@ def test_parquet_segments_are_read_whole_in_their_order_with_their_types(tmp_pat
     types = query(path, "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'facts'").rows()
     assert types == [("report_id", "VARCHAR"), ("value", "DOUBLE"), ("source_line", "INTEGER"),
                      ("flags", "VARCHAR[]")]
+
+
+@pytest.mark.parametrize("lazy", [False, True])
+def test_asset_files_hold_row_groups_of_duckdbs_size_and_copy_whole(tmp_path, lazy):
+    rows = 2 * ROW_GROUP_ROWS + 1000
+    frame = pl.DataFrame({"report_id": [f"r{i // 7}" for i in range(rows)], "value": [i / 4 for i in range(rows)]})
+    file = tmp_path / "2020.parquet"
+    write_atomic(frame.lazy() if lazy else frame, file)
+    groups = duckdb.sql("SELECT row_group_num_rows FROM parquet_metadata(?) WHERE column_id = 0 ORDER BY row_group_id",
+                        params=[str(file)]).fetchall()
+    assert groups == [(ROW_GROUP_ROWS,), (ROW_GROUP_ROWS,), (1000,)]
+    # The size is DuckDB's own (should a new version change it, this says so): each parquet row group
+    # becomes one of the warehouse's as it is.
+    path = publish(tmp_path / "w.duckdb", {"facts": Segments((str(file),))})
+    stored = query(path, "SELECT row_group_id, max(count) AS n FROM pragma_storage_info('facts') "
+                         "GROUP BY ALL ORDER BY row_group_id")
+    assert stored["n"].to_list() == [ROW_GROUP_ROWS, ROW_GROUP_ROWS, 1000]
+    assert query(path, "SELECT * FROM facts").equals(frame)
 
 
 def test_a_build_runs_within_its_memory_limit_and_threads(tmp_path):

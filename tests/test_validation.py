@@ -264,6 +264,23 @@ def test_w1_carried_over_against_last_years_carried_forward():
     assert _continuity(last, other, later).filter(pl.col("rule").str.starts_with("W1")).is_empty()
 
 
+def test_findings_across_years_come_out_in_one_order_whatever_the_order_of_their_input():
+    reports = []
+    for k, agency in enumerate(("宜丰县财政局", "樟树市财政局", "宜丰县人民政府", "樟树市人民政府")):
+        last = balanced("2019") | {("requests", "carried_forward", "total"): 9 + k,
+                                   ("requests", "carried_forward", "research"): None}
+        reports += [make_report("2019", last, agency=agency, year=2020),
+                    make_report("2021", balanced("2021"), agency=agency, year=2021)]
+    r, f = frames(*reports)
+    found = continuity_findings(f, r)
+    assert found["rule"].unique().sort().to_list() == ["W1", "W1_NE"] and found["report_id"].n_unique() == 4
+    for seed in range(3):
+        shuffled = continuity_findings(f.sample(fraction=1, shuffle=True, seed=seed),
+                                       r.sample(fraction=1, shuffle=True, seed=seed))
+        assert shuffled.equals(found)
+    assert found.equals(found.sort("report_id", "rule", "section", "row_code", "col_code", maintain_order=True))
+
+
 def test_w1_blank_last_year_is_not_evaluable():
     last = make_report("2019", balanced("2019") | {("requests", "carried_forward", "research"): None}, year=2020)
     this = make_report("2019", balanced("2019"), year=2021)
