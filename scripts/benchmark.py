@@ -113,7 +113,8 @@ def timed_run(cmd: list[str], env: dict) -> tuple[float, int, str]:
 
 
 def per_encoding(raw: Path, sample: int) -> pl.DataFrame:
-    """Milliseconds a report on one core, by encoding, on up to `sample` files of each."""
+    """Milliseconds a report on one core, by encoding, on up to `sample` files of each; and each
+    encoding's estimated share of the corpus's parse time (its files times its cost)."""
     rows = []
     by_encoding: dict[str, list[Path]] = {}
     for path in sorted(raw.rglob("*.*")):
@@ -125,9 +126,11 @@ def per_encoding(raw: Path, sample: int) -> pl.DataFrame:
         started = time.perf_counter()
         for d, n in data:
             parse_report(d, n)
-        rows.append((encoding, len(data), 1000 * (time.perf_counter() - started) / len(data)))
-    return pl.DataFrame(rows, schema={"encoding": pl.String, "files": pl.Int64, "ms_per_report": pl.Float64},
-                        orient="row")
+        rows.append((encoding, len(data), 1000 * (time.perf_counter() - started) / len(data), len(paths)))
+    frame = pl.DataFrame(rows, schema={"encoding": pl.String, "files": pl.Int64, "ms_per_report": pl.Float64,
+                                       "corpus_files": pl.Int64}, orient="row")
+    cost = pl.col("ms_per_report") * pl.col("corpus_files")
+    return frame.with_columns(share_of_parse=cost / cost.sum())
 
 
 def profile(raw: Path, sample: int, top: int = 15) -> pl.DataFrame:

@@ -78,3 +78,18 @@ def test_every_mart_query_runs_on_the_replicated_warehouse(replicated):
     assert latencies.filter(latencies["note"] != "").rows() == []
     marts = " ".join(benchmark.MART_QUERIES.values())
     assert "mart_region_year" in marts and "mart_body_trend" in marts
+
+
+def test_per_encoding_shares_weigh_each_encodings_cost_by_its_files(tmp_path):
+    raw = tmp_path / "raw" / "2024"
+    for encoding, files in (("pdf", [FIXTURES / "pdf" / "huaian_city_2024.pdf"]),
+                            ("text", sorted((ROOT / "data" / "raw").glob("*.txt"))[:3])):
+        (raw / encoding).mkdir(parents=True)
+        for f in files:
+            (raw / encoding / f.name).write_bytes(f.read_bytes())
+    frame = benchmark.per_encoding(tmp_path / "raw", sample=2).sort("encoding")
+    assert frame["encoding"].to_list() == ["pdf", "text"]
+    assert frame["files"].to_list() == [1, 2] and frame["corpus_files"].to_list() == [1, 3]
+    assert frame["share_of_parse"].sum() == pytest.approx(1.0)
+    pdf_ms, text_ms = frame["ms_per_report"]
+    assert frame["share_of_parse"][0] == pytest.approx(pdf_ms / (pdf_ms + 3 * text_ms))
