@@ -24,7 +24,8 @@ import sys
 import tempfile
 import threading
 import time
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -37,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipelines.corpus import Spec, accuracy, generate, truth_cells  # noqa: E402
 from pipelines.incremental import list_files  # noqa: E402
-from pipelines.parse_all import map_chunks, parse_to_segments  # noqa: E402
+from pipelines.parse_all import map_chunks, parse_to_segments, pool_map, year_of  # noqa: E402
 from pipelines.readers import reader_for  # noqa: E402
 from pipelines.report import parse_report  # noqa: E402
 from pipelines.text import decode  # noqa: E402
@@ -113,8 +114,9 @@ def timed_run(cmd: list[str], env: dict) -> tuple[float, int, str]:
 
 
 def per_encoding(raw: Path, sample: int) -> pl.DataFrame:
-    """Milliseconds a report on one core, by encoding, on up to `sample` files of each; and each
-    encoding's estimated share of the corpus's parse time (its files times its cost)."""
+    """Milliseconds a report on one core, by encoding, on up to `sample` files of each: to parse it, and
+    to read its year as planning does (`year_of`, which reads the whole document of a PDF or Word
+    file); and each encoding's estimated share of the corpus's parse time (its files times its cost)."""
     rows = []
     by_encoding: dict[str, list[Path]] = {}
     for path in sorted(raw.rglob("*.*")):
@@ -126,11 +128,58 @@ def per_encoding(raw: Path, sample: int) -> pl.DataFrame:
         started = time.perf_counter()
         for d, n in data:
             parse_report(d, n)
-        rows.append((encoding, len(data), 1000 * (time.perf_counter() - started) / len(data), len(paths)))
+        parse = time.perf_counter() - started
+        started = time.perf_counter()
+        for d, n in data:
+            year_of(d, n)
+        year = time.perf_counter() - started
+        rows.append((encoding, len(data), 1000 * parse / len(data), 1000 * year / len(data), len(paths)))
     frame = pl.DataFrame(rows, schema={"encoding": pl.String, "files": pl.Int64, "ms_per_report": pl.Float64,
-                                       "corpus_files": pl.Int64}, orient="row")
+                                       "year_ms": pl.Float64, "corpus_files": pl.Int64}, orient="row")
     cost = pl.col("ms_per_report") * pl.col("corpus_files")
     return frame.with_columns(share_of_parse=cost / cost.sum())
+
+
+@contextmanager
+def all_cores() -> Iterator[None]:
+    """Every core allowed to this process (and so to the processes it starts) for a while, however it
+    was pinned. A script pinned to one core starts its process pools in here: their forkserver keeps
+    the affinity it was started with."""
+    pinned = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    if pinned is not None:
+        os.sched_setaffinity(0, range(os.cpu_count() or 1))
+    try:
+        yield
+    finally:
+        if pinned is not None:
+            os.sched_setaffinity(0, pinned)
+
+
+def on_cores(items: list[tuple[str, str]], bench: Path, workers: tuple[int, ...] = (1, 2)) -> dict[int, float]:
+    """Seconds a run's parse step takes over (path, source_file) items on each number of workers
+    (`parse_to_segments`: read, parse, write the segments). Each count needs a few chunks of files a
+    worker to say anything."""
+    seconds = {}
+    with all_cores():
+        list(pool_map(abs, [1, 2], 2))  # the forkserver starts once a process, as in a run of many years
+        for n in workers:
+            with tempfile.TemporaryDirectory(dir=bench) as tmp:
+                started = time.perf_counter()
+                parse_to_segments(items, tmp, workers=n)
+                seconds[n] = time.perf_counter() - started
+    return seconds
+
+
+def cores_table(sets: dict[str, list[Path]], bench: Path) -> pl.DataFrame:
+    """Reports a second through the parse step on one worker and on two, for each named list of files
+    (a file may be listed more than once), and the speed-up of the second worker."""
+    rows = []
+    for name, paths in sets.items():
+        seconds = on_cores([(str(p), f"{i:07d}/{p.name}") for i, p in enumerate(paths)], bench)
+        rows.append((name, len(paths), len(paths) / seconds[1], len(paths) / seconds[2], seconds[1] / seconds[2]))
+        print(*rows[-1], f"load average {os.getloadavg()[0]:.1f}", flush=True)
+    return pl.DataFrame(rows, schema={"files": pl.String, "reports": pl.Int64, "reports_per_s_1": pl.Float64,
+                                      "reports_per_s_2": pl.Float64, "speed_up": pl.Float64}, orient="row")
 
 
 def profile(raw: Path, sample: int, top: int = 15) -> pl.DataFrame:
