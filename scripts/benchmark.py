@@ -26,6 +26,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -74,16 +75,26 @@ def _split(paths: list[str]) -> list[int]:
     return counts
 
 
-def tree_rss(pgid: int) -> int:
-    """Resident bytes of every process in a process group."""
-    total = 0
+def group(pgid: int) -> Iterator[tuple[str, list[str]]]:
+    """The /proc folder and the stat fields after the name (state, ppid, pgrp, …) of every live
+    process of a process group."""
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
         try:
             stat = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
-            if int(stat[2]) == pgid:  # fields after the name: state, ppid, pgrp, …
-                total += int(Path(entry.path, "statm").read_text().split()[1]) * PAGE
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue
+        if int(stat[2]) == pgid:
+            yield entry.path, stat
+
+
+def tree_rss(pgid: int) -> int:
+    """Resident bytes of every process in a process group."""
+    total = 0
+    for folder, _ in group(pgid):
+        try:
+            total += int(Path(folder, "statm").read_text().split()[1]) * PAGE
         except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
             continue
     return total
@@ -155,31 +166,69 @@ def all_cores() -> Iterator[None]:
             os.sched_setaffinity(0, pinned)
 
 
-def on_cores(items: list[tuple[str, str]], bench: Path, workers: tuple[int, ...] = (1, 2)) -> dict[int, float]:
-    """Seconds a run's parse step takes over (path, source_file) items on each number of workers
-    (`parse_to_segments`: read, parse, write the segments). Each count needs a few chunks of files a
-    worker to say anything."""
-    seconds = {}
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def group_cpu(pgid: int) -> dict[str, float]:
+    """CPU seconds (user and system) of every live process of a process group, by /proc folder."""
+    return {folder: (int(stat[11]) + int(stat[12])) / TICK for folder, stat in group(pgid)}  # utime, stime
+
+
+@dataclass(frozen=True)
+class Timing:
+    wall: float  # seconds, as the machine's load allowed
+    cpu: float  # CPU seconds of every process of the step (this one, the pool's workers)
+    busiest: float  # CPU seconds of its busiest process: the wall time on free cores, but for waits
+
+
+def on_cores(items: list[tuple[str, str]], bench: Path, workers: tuple[int, ...] = (1, 2)) -> dict[int, Timing]:
+    """How a run's parse step (`parse_to_segments`: read, parse, write the segments) goes over
+    (path, source_file) items on each number of workers. The CPU time of each process is sampled
+    from /proc while it runs (a worker's last tenth of a second may be missed), so that what a
+    second core would buy shows even while other work keeps the machine's cores busy. Each count
+    needs a few chunks of files a worker to say anything."""
+    timings = {}
+    pgid = os.getpgrp()
     with all_cores():
         list(pool_map(abs, [1, 2], 2))  # the forkserver starts once a process, as in a run of many years
         for n in workers:
+            before = group_cpu(pgid)
+            last = dict(before)
+            done = threading.Event()
+
+            def sample() -> None:
+                while not done.wait(0.1):
+                    last.update(group_cpu(pgid))
+
+            sampler = threading.Thread(target=sample, daemon=True)
             with tempfile.TemporaryDirectory(dir=bench) as tmp:
+                sampler.start()
                 started = time.perf_counter()
                 parse_to_segments(items, tmp, workers=n)
-                seconds[n] = time.perf_counter() - started
-    return seconds
+                wall = time.perf_counter() - started
+                done.set()
+                sampler.join()
+            last.update(group_cpu(pgid))
+            used = {pid: cpu - before.get(pid, 0.0) for pid, cpu in last.items()}
+            timings[n] = Timing(wall, sum(used.values()), max(used.values()))
+    return timings
 
 
 def cores_table(sets: dict[str, list[Path]], bench: Path) -> pl.DataFrame:
-    """Reports a second through the parse step on one worker and on two, for each named list of files
-    (a file may be listed more than once), and the speed-up of the second worker."""
+    """For each named list of files (a file may be listed more than once), through the parse step on
+    one worker and on two: reports a second (wall time, under whatever load the machine had), CPU
+    ms a report (every process of the step), and the speed-up of the second worker, measured and as
+    the CPU times give it on two free cores (one worker's CPU time over the busiest process's)."""
     rows = []
     for name, paths in sets.items():
-        seconds = on_cores([(str(p), f"{i:07d}/{p.name}") for i, p in enumerate(paths)], bench)
-        rows.append((name, len(paths), len(paths) / seconds[1], len(paths) / seconds[2], seconds[1] / seconds[2]))
+        t = on_cores([(str(p), f"{i:07d}/{p.name}") for i, p in enumerate(paths)], bench)
+        n = len(paths)
+        rows.append((name, n, n / t[1].wall, n / t[2].wall, 1000 * t[1].cpu / n, 1000 * t[2].cpu / n,
+                     t[1].wall / t[2].wall, t[1].cpu / t[2].busiest))
         print(*rows[-1], f"load average {os.getloadavg()[0]:.1f}", flush=True)
     return pl.DataFrame(rows, schema={"files": pl.String, "reports": pl.Int64, "reports_per_s_1": pl.Float64,
-                                      "reports_per_s_2": pl.Float64, "speed_up": pl.Float64}, orient="row")
+                                      "reports_per_s_2": pl.Float64, "cpu_ms_1": pl.Float64, "cpu_ms_2": pl.Float64,
+                                      "speed_up": pl.Float64, "speed_up_free": pl.Float64}, orient="row")
 
 
 def profile(raw: Path, sample: int, top: int = 15) -> pl.DataFrame:
@@ -371,7 +420,7 @@ def main() -> int:
     note("end to end", f"{seconds:.1f} s ({seconds / floor:.1f}× the floor), peak RSS {peak / 2**30:.2f} GB")
     summary = [line for line in output.splitlines() if line.startswith(("files:", "reports by status", "findings by"))]
     steps = [line for line in output.splitlines()
-             if ": done (" in line or "to hash them" in line or line.startswith("warehouse:")]
+             if ": done (" in line or "hash them" in line or line.startswith("warehouse:")]
     again, again_peak, again_output = timed_run(command, env)
     note("rerun with nothing new", f"{again:.1f} s, peak RSS {again_peak / 2**30:.2f} GB "
                                    f"({'nothing new' if 'nothing new' in again_output else 'ran again'})")

@@ -147,7 +147,8 @@ def cores(bench: Path, reports: int) -> pl.DataFrame:
     table = cores_table(sets, bench).insert_column(2, pages)
     per_report = pl.col("pdf_pages") / pl.col("reports")
     return table.with_columns(pages_per_s_1=pl.col("reports_per_s_1") * per_report,
-                              pages_per_s_2=pl.col("reports_per_s_2") * per_report)
+                              pages_per_s_2=pl.col("reports_per_s_2") * per_report,
+                              pages_per_cpu_s=1000 * per_report / pl.col("cpu_ms_1"))
 
 
 def main() -> int:
@@ -187,8 +188,11 @@ def main() -> int:
     loads.append(os.getloadavg()[0])
     scaling_text = "" if scaling is None else f"""
 Through a run's parse step (`parse_to_segments`: read, parse, write the segments), on one worker and
-on two (`reports_per_s_1`, `_2`; `speed_up` is the one-worker time over the two-worker time), all
-cores allowed, load average {min(loads):.1f}–{max(loads):.1f} before and after:
+on two, all cores allowed, load average {min(loads):.1f}–{max(loads):.1f} before and after: reports and
+pages a second in wall time (`_1`, `_2`), CPU ms a report of all the step's processes, pages a
+CPU-second on one worker; `speed_up` is the one-worker wall time over the two-worker one, as the load
+allowed, `speed_up_free` the one-worker CPU time over the busiest process's of the two-worker run
+(what two free cores would give, from the CPU each process used).
 
 {markdown(scaling)}
 """

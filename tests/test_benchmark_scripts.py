@@ -1,9 +1,12 @@
-"""The benchmark scripts' own logic: the floor over files of every format, and the 10× warehouse the
-mart query latencies are measured on."""
+"""The benchmark scripts' own logic: the floor over files of every format, each encoding's share of the
+parse, the parse step timed on one worker and on two, and the 10× warehouse the mart query latencies
+are measured on."""
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from contextlib import closing
 from pathlib import Path
 
@@ -94,3 +97,23 @@ def test_per_encoding_shares_weigh_each_encodings_cost_by_its_files(tmp_path):
     assert (frame["year_ms"] > 0).all()
     pdf_ms, text_ms = frame["ms_per_report"]
     assert frame["share_of_parse"][0] == pytest.approx(pdf_ms / (pdf_ms + 3 * text_ms))
+
+
+def test_group_cpu_counts_this_process_and_grows_with_its_work():
+    own = f"/proc/{os.getpid()}"
+    before = benchmark.group_cpu(os.getpgrp())
+    assert own in before
+    started = time.process_time()
+    while time.process_time() - started < 0.3:
+        sum(range(10_000))
+    assert benchmark.group_cpu(os.getpgrp())[own] - before[own] >= 0.2
+
+
+def test_cores_table_times_the_parse_step_on_one_worker_and_on_two(tmp_path):
+    files = sorted((ROOT / "data" / "raw").glob("*.txt"))
+    table = benchmark.cores_table({"samples": files * 2}, tmp_path)
+    [row] = table.to_dicts()
+    assert row["reports"] == 2 * len(files)
+    assert row["reports_per_s_1"] > 0 and row["reports_per_s_2"] > 0
+    assert row["cpu_ms_1"] > 0 and row["cpu_ms_2"] > 0
+    assert list(tmp_path.iterdir()) == []  # the segments written are removed with their folder
