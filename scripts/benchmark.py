@@ -374,8 +374,20 @@ def main() -> int:
                         help="also time a parse into segments outside Dagster (the run's own steps are always timed)")
     parser.add_argument("--bench", default=str(ROOT / "bench"))
     parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
+    parser.add_argument("--marts-of", metavar="WAREHOUSE",
+                        help="only the mart queries: replicate this warehouse to --mart-reports reports, time the "
+                             "queries and print them (nothing is written to --out)")
     args = parser.parse_args()
     bench = Path(args.bench)
+    if args.marts_of:
+        bench.mkdir(parents=True, exist_ok=True)
+        big = bench / "marts-replicated.duckdb"
+        started = time.perf_counter()
+        n_big = replicate(Path(args.marts_of), big, args.mart_reports)
+        print(f"replicated warehouse: {n_big} reports ({time.perf_counter() - started:.1f} s to build)\n")
+        print(markdown(query_latency(big)))
+        big.unlink()
+        return 0
     encodings = mix(args.encodings)
     slug = "-".join(f"{e}{encodings.count(e)}" for e in dict.fromkeys(encodings))
     corpus = bench / (f"corpus-{args.reports}-{args.seed}" + (f"-{slug}" if encodings else ""))
