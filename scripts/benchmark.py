@@ -4,13 +4,13 @@
 
 What it measures, in order (all on every core, unless said):
 1. the corpus: `gongkai generate` into bench/corpus-N (reused when it is there);
-2. the floor: reading, decoding and splitting every file into lines;
+2. the floor: reading every file, and decoding and splitting a text or HTML file into lines;
 3. parse throughput: every file parsed into segments, as a run does, and per encoding on one core;
 4. end to end: `gongkai run` into a fresh warehouse, with the peak RSS of its whole process tree;
 5. a rerun with nothing new;
 6. accuracy: the warehouse's cells against the corpus's truth;
-7. mart queries on a warehouse of --mart-reports reports (the published one, its report-level tables
-   replicated with new report ids).
+7. mart queries on a warehouse of --mart-reports reports (the published one, its reports copied as if
+   new bodies had published them: `replicate`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ import sys
 import tempfile
 import threading
 import time
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -37,11 +39,13 @@ sys.path.insert(0, str(ROOT))
 
 from pipelines.corpus import Spec, accuracy, generate, truth_cells  # noqa: E402
 from pipelines.incremental import list_files  # noqa: E402
-from pipelines.parse_all import map_chunks, parse_to_segments  # noqa: E402
+from pipelines.parse_all import map_chunks, parse_to_segments, pool_map, year_of  # noqa: E402
+from pipelines.readers import reader_for  # noqa: E402
 from pipelines.report import parse_report  # noqa: E402
 from pipelines.text import decode  # noqa: E402
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
+TEXT_READERS = {"text", "html"}  # files the floor decodes and splits into lines
 
 # The default mix of table encodings, by weight: mostly text from PDFs and tables of web pages, then
 # the simpler layouts, and a few pages whose cells ran together (the costliest to read).
@@ -62,19 +66,35 @@ def mix(spec: str) -> tuple[str, ...]:
 
 
 def _split(paths: list[str]) -> list[int]:
-    return [len(decode(Path(p).read_bytes()).text.split("\n")) for p in paths]
+    """Lines of each file; a PDF or Word file is only read, since its text is its reader's work (a
+    parse), not a floor under it."""
+    counts = []
+    for p in paths:
+        data = Path(p).read_bytes()
+        counts.append(len(decode(data).text.split("\n")) if reader_for(p).name in TEXT_READERS else 0)
+    return counts
 
 
-def tree_rss(pgid: int) -> int:
-    """Resident bytes of every process in a process group."""
-    total = 0
+def group(pgid: int) -> Iterator[tuple[str, list[str]]]:
+    """The /proc folder and the stat fields after the name (state, ppid, pgrp, …) of every live
+    process of a process group."""
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
         try:
             stat = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
-            if int(stat[2]) == pgid:  # fields after the name: state, ppid, pgrp, …
-                total += int(Path(entry.path, "statm").read_text().split()[1]) * PAGE
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue
+        if int(stat[2]) == pgid:
+            yield entry.path, stat
+
+
+def tree_rss(pgid: int) -> int:
+    """Resident bytes of every process in a process group."""
+    total = 0
+    for folder, _ in group(pgid):
+        try:
+            total += int(Path(folder, "statm").read_text().split()[1]) * PAGE
         except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
             continue
     return total
@@ -105,7 +125,9 @@ def timed_run(cmd: list[str], env: dict) -> tuple[float, int, str]:
 
 
 def per_encoding(raw: Path, sample: int) -> pl.DataFrame:
-    """Milliseconds a report on one core, by encoding, on up to `sample` files of each."""
+    """Milliseconds a report on one core, by encoding, on up to `sample` files of each: to parse it, and
+    to read its year as planning does (`year_of`, which reads the whole document of a PDF or Word
+    file); and each encoding's estimated share of the corpus's parse time (its files times its cost)."""
     rows = []
     by_encoding: dict[str, list[Path]] = {}
     for path in sorted(raw.rglob("*.*")):
@@ -117,9 +139,96 @@ def per_encoding(raw: Path, sample: int) -> pl.DataFrame:
         started = time.perf_counter()
         for d, n in data:
             parse_report(d, n)
-        rows.append((encoding, len(data), 1000 * (time.perf_counter() - started) / len(data)))
-    return pl.DataFrame(rows, schema={"encoding": pl.String, "files": pl.Int64, "ms_per_report": pl.Float64},
-                        orient="row")
+        parse = time.perf_counter() - started
+        started = time.perf_counter()
+        for d, n in data:
+            year_of(d, n)
+        year = time.perf_counter() - started
+        rows.append((encoding, len(data), 1000 * parse / len(data), 1000 * year / len(data), len(paths)))
+    frame = pl.DataFrame(rows, schema={"encoding": pl.String, "files": pl.Int64, "ms_per_report": pl.Float64,
+                                       "year_ms": pl.Float64, "corpus_files": pl.Int64}, orient="row")
+    cost = pl.col("ms_per_report") * pl.col("corpus_files")
+    return frame.with_columns(share_of_parse=cost / cost.sum())
+
+
+@contextmanager
+def all_cores() -> Iterator[None]:
+    """Every core allowed to this process (and so to the processes it starts) for a while, however it
+    was pinned. A script pinned to one core starts its process pools in here: their forkserver keeps
+    the affinity it was started with."""
+    pinned = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    if pinned is not None:
+        os.sched_setaffinity(0, range(os.cpu_count() or 1))
+    try:
+        yield
+    finally:
+        if pinned is not None:
+            os.sched_setaffinity(0, pinned)
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def group_cpu(pgid: int) -> dict[str, float]:
+    """CPU seconds (user and system) of every live process of a process group, by /proc folder."""
+    return {folder: (int(stat[11]) + int(stat[12])) / TICK for folder, stat in group(pgid)}  # utime, stime
+
+
+@dataclass(frozen=True)
+class Timing:
+    wall: float  # seconds, as the machine's load allowed
+    cpu: float  # CPU seconds of every process of the step (this one, the pool's workers)
+    busiest: float  # CPU seconds of its busiest process: the wall time on free cores, but for waits
+
+
+def on_cores(items: list[tuple[str, str]], bench: Path, workers: tuple[int, ...] = (1, 2)) -> dict[int, Timing]:
+    """How a run's parse step (`parse_to_segments`: read, parse, write the segments) goes over
+    (path, source_file) items on each number of workers. The CPU time of each process is sampled
+    from /proc while it runs (a worker's last tenth of a second may be missed), so that what a
+    second core would buy shows even while other work keeps the machine's cores busy. Each count
+    needs a few chunks of files a worker to say anything."""
+    timings = {}
+    pgid = os.getpgrp()
+    with all_cores():
+        list(pool_map(abs, [1, 2], 2))  # the forkserver starts once a process, as in a run of many years
+        for n in workers:
+            before = group_cpu(pgid)
+            last = dict(before)
+            done = threading.Event()
+
+            def sample() -> None:
+                while not done.wait(0.1):
+                    last.update(group_cpu(pgid))
+
+            sampler = threading.Thread(target=sample, daemon=True)
+            with tempfile.TemporaryDirectory(dir=bench) as tmp:
+                sampler.start()
+                started = time.perf_counter()
+                parse_to_segments(items, tmp, workers=n)
+                wall = time.perf_counter() - started
+                done.set()
+                sampler.join()
+            last.update(group_cpu(pgid))
+            used = {pid: cpu - before.get(pid, 0.0) for pid, cpu in last.items()}
+            timings[n] = Timing(wall, sum(used.values()), max(used.values()))
+    return timings
+
+
+def cores_table(sets: dict[str, list[Path]], bench: Path) -> pl.DataFrame:
+    """For each named list of files (a file may be listed more than once), through the parse step on
+    one worker and on two: reports a second (wall time, under whatever load the machine had), CPU
+    ms a report (every process of the step), and the speed-up of the second worker, measured and as
+    the CPU times give it on two free cores (one worker's CPU time over the busiest process's)."""
+    rows = []
+    for name, paths in sets.items():
+        t = on_cores([(str(p), f"{i:07d}/{p.name}") for i, p in enumerate(paths)], bench)
+        n = len(paths)
+        rows.append((name, n, n / t[1].wall, n / t[2].wall, 1000 * t[1].cpu / n, 1000 * t[2].cpu / n,
+                     t[1].wall / t[2].wall, t[1].cpu / t[2].busiest))
+        print(*rows[-1], f"load average {os.getloadavg()[0]:.1f}", flush=True)
+    return pl.DataFrame(rows, schema={"files": pl.String, "reports": pl.Int64, "reports_per_s_1": pl.Float64,
+                                      "reports_per_s_2": pl.Float64, "cpu_ms_1": pl.Float64, "cpu_ms_2": pl.Float64,
+                                      "speed_up": pl.Float64, "speed_up_free": pl.Float64}, orient="row")
 
 
 def profile(raw: Path, sample: int, top: int = 15) -> pl.DataFrame:
@@ -152,34 +261,66 @@ MART_QUERIES = {
                                     "ORDER BY received DESC NULLS LAST LIMIT 10",
     "reports breaking I1 by year": "SELECT r.year, count(DISTINCT f.report_id) FROM findings f "
                                    "JOIN reports r USING (report_id) WHERE f.rule = 'I1' GROUP BY ALL ORDER BY 1",
-    "one body over the years": "SELECT * FROM mart_agency_year WHERE agency = ? ORDER BY year",
+    "one body over the years": "SELECT * FROM mart_agency_year WHERE body_id = $body_id ORDER BY year",
     "refusals of a year by reason": "SELECT sum(refused_state_secret), sum(refused_third_party), sum(refused) "
                                     "FROM mart_requests WHERE year = 2022",
     "reports by status and encoding": "SELECT status, table_encoding, count(*) FROM reports "
                                       "WHERE superseded_by IS NULL GROUP BY ALL",
+    "provinces of a year by disclosure rate": "SELECT region, n_reports, received, disclosure_rate "
+                                              "FROM mart_region_year WHERE region_level = 'province' "
+                                              "AND year = 2022 ORDER BY disclosure_rate DESC NULLS LAST",
+    "bodies whose requests grew most in a year": "SELECT body_id, name, received, previous_received "
+                                                 "FROM mart_body_trend WHERE year = 2022 "
+                                                 "ORDER BY received_change DESC NULLS LAST LIMIT 20",
+    "bodies whose carry-over breaks W1 by year": "SELECT year, count(*) FROM mart_body_trend "
+                                                 "WHERE NOT w1_holds GROUP BY year ORDER BY year",
+}
+
+# How a copy of the warehouse's reports changes a column, by its name: the copy `k` of a report is the
+# same report published by a new body, as another file (new bytes, so a new report id).
+_COPY = {
+    "report_id": "substr(sha256({c} || ':' || k), 1, 16)",
+    "superseded_by": "substr(sha256({c} || ':' || k), 1, 16)",
+    "duplicate_of": "substr(sha256({c} || ':' || k), 1, 16)",
+    "sha256": "sha256(report_id || ':' || k)",  # the new report id is its head, as for a real file
+    "report_ids": "list_transform({c}, lambda i: substr(sha256(i || ':' || k), 1, 16))",
+    "body_id": "substr(sha256({c} || ':' || k), 1, 16)",
+    "agency": "{c} || '#' || k",
+    "name": "{c} || '#' || k",
+    "name_variants": "list_transform({c}, lambda n: n || '#' || k)",
+    "source_file": "'copy' || k || '/' || {c}",
+    "previous_source_files": "list_transform({c}, lambda f: 'copy' || k || '/' || f)",
 }
 
 
 def replicate(warehouse: Path, target: Path, reports: int) -> int:
-    """A copy of the warehouse whose report-level tables (reports, findings, the marts) are repeated
-    with new report ids (and the bodies' tables with new bodies) up to `reports` reports; facts are
-    left as they are."""
+    """A copy of the warehouse holding up to `reports` reports: its reports repeated as if new bodies
+    had published them (new report ids, files, bodies and body names; the same figures and places);
+    facts are left as they are (2·10⁸ rows at 10⁶ reports).
+
+    The report-level tables are copied (reports, findings, dim_body, and the marts built from facts);
+    the marts built from those alone (by body and year, a body's trend, by region and year) are built
+    again by `pipelines.marts`, so their rows are what publishing the copies would give: ten times the
+    bodies, the same regions with ten times the reports."""
+    from pipelines.marts import MARTS
+
     shutil.copy(warehouse, target)
     with closing(duckdb.connect(str(target))) as con:
         have = con.sql("SELECT count(*) FROM reports").fetchall()[0][0]
         copies = max(1, -(-reports // max(1, have)))
-        tables = [t for (t,) in con.sql("SELECT table_name FROM information_schema.tables "
-                                        "WHERE table_schema = 'main' AND table_type = 'BASE TABLE'").fetchall()]
-        for table in tables:
-            columns = [c for (c,) in con.sql("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
-                                             "ORDER BY ordinal_position", params=[table]).fetchall()]
-            if table == "facts" or not {"report_id", "agency"} & set(columns):
-                continue
-            # New report ids; tables of bodies without report ids (mart_agency_year) get new bodies.
-            fresh = {"report_id": "printf('%02x', k) || substr(report_id, 3)",
-                     "agency": "agency || '#' || k" if "report_id" not in columns else '"agency"'}
-            select = ", ".join(fresh.get(c, f'"{c}"') for c in columns)
-            con.execute(f'INSERT INTO "{table}" SELECT {select} FROM "{table}", range(1, {copies}) AS t(k)')
+
+        def columns(table: str) -> list[str]:
+            return [c for (c,) in con.sql("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                                          "ORDER BY ordinal_position", params=[table]).fetchall()]
+
+        rebuilt = [m for m in MARTS.values() if "facts" not in m.reads]
+        copied = ["reports", "findings", "dim_body", *(m.name for m in MARTS.values() if "facts" in m.reads)]
+        for table in copied:
+            select = ", ".join(_COPY.get(c, "{c}").format(c=f'"{c}"') for c in columns(table))
+            con.execute(f'INSERT INTO "{table}" SELECT {select} FROM "{table}", range(1, ?) AS t(k)', [copies])
+        for mart in rebuilt:  # in build order: later ones read earlier ones
+            con.execute(f'DROP TABLE "{mart.name}"')
+            mart.create(con)
         con.execute("CHECKPOINT")
         return con.sql("SELECT count(*) FROM reports").fetchall()[0][0]
 
@@ -187,9 +328,10 @@ def replicate(warehouse: Path, target: Path, reports: int) -> int:
 def query_latency(warehouse: Path, repeat: int = 5) -> pl.DataFrame:
     rows = []
     with closing(duckdb.connect(str(warehouse), read_only=True)) as con:
-        agency = con.sql("SELECT agency FROM reports WHERE agency IS NOT NULL LIMIT 1").fetchall()[0][0]
+        # The body with the most reports, so that "one body" queries return its years.
+        body = con.sql("SELECT body_id FROM dim_body ORDER BY n_reports DESC, body_id LIMIT 1").fetchall()[0][0]
         for name, sql in MART_QUERIES.items():
-            params = [agency] if "?" in sql else None
+            params = {"body_id": body} if "$body_id" in sql else None
             try:
                 con.sql(sql, params=params).fetchall()
             except duckdb.Error as e:
@@ -232,8 +374,20 @@ def main() -> int:
                         help="also time a parse into segments outside Dagster (the run's own steps are always timed)")
     parser.add_argument("--bench", default=str(ROOT / "bench"))
     parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
+    parser.add_argument("--marts-of", metavar="WAREHOUSE",
+                        help="only the mart queries: replicate this warehouse to --mart-reports reports, time the "
+                             "queries and print them (nothing is written to --out)")
     args = parser.parse_args()
     bench = Path(args.bench)
+    if args.marts_of:
+        bench.mkdir(parents=True, exist_ok=True)
+        big = bench / "marts-replicated.duckdb"
+        started = time.perf_counter()
+        n_big = replicate(Path(args.marts_of), big, args.mart_reports)
+        print(f"replicated warehouse: {n_big} reports ({time.perf_counter() - started:.1f} s to build)\n")
+        print(markdown(query_latency(big)))
+        big.unlink()
+        return 0
     encodings = mix(args.encodings)
     slug = "-".join(f"{e}{encodings.count(e)}" for e in dict.fromkeys(encodings))
     corpus = bench / (f"corpus-{args.reports}-{args.seed}" + (f"-{slug}" if encodings else ""))
@@ -278,7 +432,7 @@ def main() -> int:
     note("end to end", f"{seconds:.1f} s ({seconds / floor:.1f}× the floor), peak RSS {peak / 2**30:.2f} GB")
     summary = [line for line in output.splitlines() if line.startswith(("files:", "reports by status", "findings by"))]
     steps = [line for line in output.splitlines()
-             if ": done (" in line or "to hash them" in line or line.startswith("warehouse:")]
+             if ": done (" in line or "hash them" in line or line.startswith("warehouse:")]
     again, again_peak, again_output = timed_run(command, env)
     note("rerun with nothing new", f"{again:.1f} s, peak RSS {again_peak / 2**30:.2f} GB "
                                    f"({'nothing new' if 'nothing new' in again_output else 'ran again'})")

@@ -10,7 +10,9 @@ tables). Each candidate turns a file into text whose table rows are tab-separate
 
 python-docx, docx2python and lxml are not dependencies of gongkai: the script measures them where
 they are installed (e.g. `pip install --target /tmp/cand python-docx docx2python lxml` and
-PYTHONPATH=/tmp/cand) and says which it skipped. It prints a Markdown table for docs/benchmarks.md.
+PYTHONPATH=/tmp/cand) and says which it skipped. It prints a Markdown table for docs/benchmarks.md,
+and a second one: reports a second through a run's parse step (read, parse, write the segments) on
+one worker and on two, over --cores-reports generated files.
 """
 
 from __future__ import annotations
@@ -30,10 +32,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipelines.corpus import FORM_OF_YEAR, YEARS, Body, body_name, draw_numbers, render  # noqa: E402
+from pipelines.corpus import FORM_OF_YEAR, YEARS, Body, Spec, body_name, draw_numbers, generate, render  # noqa: E402
 from pipelines.readers import docx as gongkai_docx  # noqa: E402
 from pipelines.report import parse_report  # noqa: E402
 from schemas.forms import FORMS  # noqa: E402
+
+from benchmark import all_cores, cores_table, markdown  # noqa: E402
 
 Corpus = list[tuple[bytes, dict, str, int]]  # (file, truth cells, agency, year)
 
@@ -155,6 +159,9 @@ def main() -> int:
     parser.add_argument("--reports", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--cores-reports", type=int, default=1024,
+                        help="generated files for the one- and two-worker figures (0: skip them)")
+    parser.add_argument("--bench", default=str(ROOT / "bench"))
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
@@ -177,6 +184,14 @@ def main() -> int:
     for name, read in readers.items():
         parse_ms, cells, metadata = correctness(read, reports)
         print(f"| {name} | {read_ms[name]:.2f} | {read_ms[name] + parse_ms:.2f} | {cells} | {metadata} |")
+    if args.cores_reports:
+        out = Path(args.bench) / f"docx-{args.cores_reports}-{args.seed}"
+        if not (out / "truth" / "reports.parquet").exists():
+            with all_cores():
+                generate(out, Spec(args.cores_reports, args.seed, encodings=("docx",)))
+        files = sorted((out / "raw").rglob("*.docx"))
+        print("\nThrough the parse step (read, parse, write the segments), wall time, all cores allowed:\n")
+        print(markdown(cores_table({"generated docx": files}, Path(args.bench))))
     return 0
 
 

@@ -1,7 +1,8 @@
 """HTML reading, one core: milliseconds a report for the whole parse of generated pages (plain tables,
 Word's HTML) and the real pages among the fixtures, and lxml against selectolax on the same pages:
 the parse alone, the parse and a walk that takes every table's cells with their spans, and whether the
-two give the same cells.
+two give the same cells; then reports a second through a run's parse step (read, parse, write the
+segments) on one worker and on two, over --cores-reports generated pages of each layout.
 
     .venv/bin/python scripts/benchmark_html.py [--reports 200] [--repeat 3]
 
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import lxml.html
 
+from benchmark import all_cores, cores_table
 from pipelines.corpus import Spec, generate
 from pipelines.readers.html import READER, decode_page
 from pipelines.report import parse_report
@@ -69,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=200, help="generated pages of each layout")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--cores-reports", type=int, default=1024,
+                        help="generated pages of each layout for the one- and two-worker figures (0: skip them)")
+    parser.add_argument("--bench", default=str(ROOT / "bench"))
     args = parser.parse_args(argv)
     try:
         import selectolax  # noqa: F401
@@ -106,6 +111,16 @@ def main(argv: list[str] | None = None) -> int:
         head += ("selectolax parse", "selectolax cells", "same cells (pages)")
     print("\n## lxml against selectolax (ms a page)\n")
     print(markdown(rows, head))
+    if args.cores_reports:
+        out = Path(args.bench) / f"html-{args.cores_reports}"
+        if not (out / "truth" / "reports.parquet").exists():
+            with all_cores():
+                generate(out, Spec(2 * args.cores_reports, seed=3, encodings=("html_tables", "word_html")))
+        sets = {f"generated {layout}": sorted((out / "raw").rglob(f"{layout}/*.html"))
+                for layout in ("html_tables", "word_html")}
+        table = cores_table(sets, Path(args.bench))
+        print("\n## Through the parse step (read, parse, write the segments), one worker and two\n")
+        print(markdown(table.rows(), tuple(table.columns)))
     return 0
 
 

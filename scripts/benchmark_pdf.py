@@ -9,7 +9,11 @@ What it measures:
    reports in a CID font that is not embedded (pages PDFium loses characters of go to pdfminer.six);
 3. the cells read right against the truth of the generated corpus (a document's text parsed as a
    report);
-4. for comparison, pdfplumber's words and its table finder on the same files, where it is installed.
+4. for comparison, pdfplumber's words and its table finder on the same files, where it is installed;
+5. reports and pages a second through a run's parse step (`parse_to_segments`: read, parse, write
+   segments) on one worker and on two: each PDF layout alone, the Huai'an PDF, and a PDF-heavy year
+   (half PDFs, half the text/HTML mix of scripts/benchmark.py), generated with --cores-reports reports
+   of each PDF layout.
 
 The section sits between its own markers after the hand-written analysis, so scripts/benchmark.py
 keeps it.
@@ -38,7 +42,7 @@ from pipelines import corpus, corpus_pdf  # noqa: E402
 from pipelines.readers.pdf import READER, assemble, read_pages  # noqa: E402
 from pipelines.report import parse_report  # noqa: E402
 
-from benchmark import markdown  # noqa: E402
+from benchmark import MIX, all_cores, cores_table, markdown, mix  # noqa: E402
 
 HUAIAN = ROOT / "tests" / "fixtures" / "pdf" / "huaian_city_2024.pdf"
 BEGIN = "<!-- pdf: written by scripts/benchmark_pdf.py -->"
@@ -124,10 +128,35 @@ def cid_copies(n: int) -> list[bytes]:
     return files
 
 
+def cores(bench: Path, reports: int) -> pl.DataFrame:
+    """Reports and pages a second through the parse step on one and on two workers: each PDF layout,
+    the Huai'an PDF (the same file `reports` // 2 times) and a PDF-heavy year holding them all."""
+    out = bench / f"pdf-year-{reports}"
+    if not (out / "truth" / "reports.parquet").exists():
+        shutil.rmtree(out, ignore_errors=True)
+        weight = sum(int(w) for _, _, w in (p.partition(":") for p in MIX.split(",")))
+        encodings = mix(f"pdf_ruled:{weight // 2},pdf_unruled:{weight // 2},{MIX}")  # half the reports PDFs
+        with all_cores():
+            corpus.generate(out, corpus.Spec(4 * reports, seed=2, years=(2024,), encodings=encodings))
+    files = sorted((out / "raw").rglob("*.*"))
+    sets = {f"generated {name}": [p for p in files if p.parent.name == name] for name in ("pdf_ruled", "pdf_unruled")}
+    sets["Huai'an (the same file)"] = [HUAIAN] * (reports // 2)
+    sets["a PDF-heavy year (half PDFs, half the text/HTML mix)"] = files
+    pages_of = {p: len(read_pages(p.read_bytes())) for p in {*files, HUAIAN} if p.suffix == ".pdf"}
+    pages = pl.Series("pdf_pages", [sum(pages_of.get(p, 0) for p in paths) for paths in sets.values()])
+    table = cores_table(sets, bench).insert_column(2, pages)
+    per_report = pl.col("pdf_pages") / pl.col("reports")
+    return table.with_columns(pages_per_s_1=pl.col("reports_per_s_1") * per_report,
+                              pages_per_s_2=pl.col("reports_per_s_2") * per_report,
+                              pages_per_cpu_s=1000 * per_report / pl.col("cpu_ms_1"))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reports", type=int, default=40, help="generated reports (half ruled, half unruled)")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--cores-reports", type=int, default=1024,
+                        help="reports of each PDF layout for the one- and two-worker figures (0: skip them)")
     parser.add_argument("--bench", default=str(ROOT / "bench"))
     parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
     args = parser.parse_args()
@@ -154,6 +183,19 @@ def main() -> int:
                          orient="row")
     right = accuracy(out)
     print(right)
+    loads = [os.getloadavg()[0]]
+    scaling = cores(Path(args.bench), args.cores_reports) if args.cores_reports else None
+    loads.append(os.getloadavg()[0])
+    scaling_text = "" if scaling is None else f"""
+Through a run's parse step (`parse_to_segments`: read, parse, write the segments), on one worker and
+on two, all cores allowed, load average {min(loads):.1f}–{max(loads):.1f} before and after: reports and
+pages a second in wall time (`_1`, `_2`), CPU ms a report of all the step's processes, pages a
+CPU-second on one worker; `speed_up` is the one-worker wall time over the two-worker one, as the load
+allowed, `speed_up_free` the one-worker CPU time over the busiest process's of the two-worker run
+(what two free cores would give, from the CPU each process used).
+
+{markdown(scaling)}
+"""
     section = f"""{BEGIN}
 ## PDF reader (one core)
 
@@ -168,7 +210,7 @@ and edges alone, and its table finder. Target: ≤ 30 ms a page.
 Cells read right against the truth of the generated PDFs (a document's text parsed as a report):
 
 {markdown(right)}
-{END}
+{scaling_text}{END}
 """
     target = Path(args.out)
     text = target.read_text(encoding="utf-8") if target.exists() else ""
