@@ -88,3 +88,19 @@ def test_the_code_that_checks_a_segment_is_part_of_its_fingerprint(tmp_path, mon
         assert (code_version() != before) is changes, name
         before = code_version()
 
+
+def test_two_clean_runs_store_every_table_in_the_same_order(tmp_path):
+    import dagster as dg
+
+    from assets.resources import GongkaiPaths
+    from assets.runs import run_all
+    from pipelines.snapshot import ordered_digests
+
+    raw = _small_corpus(tmp_path)
+    digests = []
+    for name in ("a", "b"):
+        paths = GongkaiPaths(raw_dir=str(raw), warehouse=str(tmp_path / name / "w.duckdb"))
+        assert run_all(paths, dg.DagsterInstance.ephemeral(), say=lambda _: None).success
+        digests.append(ordered_digests(paths.warehouse))
+    assert digests[0]["facts"][0] > 0 and digests[0]["findings"][0] > 0
+    assert digests[0] == digests[1]
