@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipelines.corpus import Spec, accuracy, generate, truth_cells  # noqa: E402
 from pipelines.incremental import list_files  # noqa: E402
-from pipelines.parse_all import map_chunks, parse_to_segments, pool_map, year_of  # noqa: E402
+from pipelines.parse_all import map_chunks, parse_to_segments, pool_map  # noqa: E402
 from pipelines.readers import reader_for  # noqa: E402
 from pipelines.report import parse_report  # noqa: E402
 from pipelines.text import decode  # noqa: E402
@@ -125,9 +125,8 @@ def timed_run(cmd: list[str], env: dict) -> tuple[float, int, str]:
 
 
 def per_encoding(raw: Path, sample: int) -> pl.DataFrame:
-    """Milliseconds a report on one core, by encoding, on up to `sample` files of each: to parse it, and
-    to read its year as planning does (`year_of`, which reads the whole document of a PDF or Word
-    file); and each encoding's estimated share of the corpus's parse time (its files times its cost)."""
+    """Milliseconds a report on one core, by encoding, on up to `sample` files of each, and each
+    encoding's estimated share of the corpus's parse time (its files times its cost)."""
     rows = []
     by_encoding: dict[str, list[Path]] = {}
     for path in sorted(raw.rglob("*.*")):
@@ -140,13 +139,9 @@ def per_encoding(raw: Path, sample: int) -> pl.DataFrame:
         for d, n in data:
             parse_report(d, n)
         parse = time.perf_counter() - started
-        started = time.perf_counter()
-        for d, n in data:
-            year_of(d, n)
-        year = time.perf_counter() - started
-        rows.append((encoding, len(data), 1000 * parse / len(data), 1000 * year / len(data), len(paths)))
+        rows.append((encoding, len(data), 1000 * parse / len(data), len(paths)))
     frame = pl.DataFrame(rows, schema={"encoding": pl.String, "files": pl.Int64, "ms_per_report": pl.Float64,
-                                       "year_ms": pl.Float64, "corpus_files": pl.Int64}, orient="row")
+                                       "corpus_files": pl.Int64}, orient="row")
     cost = pl.col("ms_per_report") * pl.col("corpus_files")
     return frame.with_columns(share_of_parse=cost / cost.sum())
 
@@ -432,7 +427,7 @@ def main() -> int:
     note("end to end", f"{seconds:.1f} s ({seconds / floor:.1f}× the floor), peak RSS {peak / 2**30:.2f} GB")
     summary = [line for line in output.splitlines() if line.startswith(("files:", "reports by status", "findings by"))]
     steps = [line for line in output.splitlines()
-             if ": done (" in line or "hash them" in line or line.startswith("warehouse:")]
+             if ": done (" in line or "to list, hash" in line or line.startswith("warehouse:")]
     again, again_peak, again_output = timed_run(command, env)
     note("rerun with nothing new", f"{again:.1f} s, peak RSS {again_peak / 2**30:.2f} GB "
                                    f"({'nothing new' if 'nothing new' in again_output else 'ran again'})")
