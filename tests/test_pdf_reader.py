@@ -17,7 +17,7 @@ from pipelines.document import Document
 from pipelines.encodings.base import is_page_furniture
 from pipelines.readers import reader_for
 from pipelines.readers import pdf_layout as layout
-from pipelines.readers.pdf import READER, SCANNED, read_pages
+from pipelines.readers.pdf import READER, SCANNED, cells_of, read_pages
 from pipelines.readers.pdf_layout import Box, Char, Edge
 from pipelines.report import parse_report
 from pipelines.text import Unreadable, decode
@@ -516,3 +516,39 @@ def test_page_numbers_between_the_parts_of_a_ruled_table_are_no_finding():
     assert any(is_page_furniture(line.text) and line.table is None for line in document.lines)
     assert report.status == "parsed" and report.table_encoding == "pdf_tables"
     assert [f for f in report.findings if f.rule.startswith("P")] == []
+
+
+def _digits(text: str, x0: float, width: float = 4.4, top: float = 10.0) -> list[Char]:
+    return [Char(c, x0 + i * width, x0 + (i + 1) * width, top, top + 8.0, 8.0) for i, c in enumerate(text)]
+
+
+def test_a_number_wider_than_its_cell_is_read_whole_in_the_cell_that_holds_most_of_it():
+    # Three ruled cells of one row, 0–20, 20–40, 40–60: "1766" runs over the first rule, "1289" past the
+    # table's right edge, and "0" sits in the middle cell as written.
+    grid = layout.grid_of([Box(x, 0.0, x + 20.0, 30.0) for x in (0.0, 20.0, 40.0)])
+    over, beside, past = _digits("1766", 6.0), _digits("0", 28.0), _digits("1289", 46.0)
+    chars = over + beside + past
+    boxes = cells_of(grid, chars, layout.number_runs(chars))
+    first, middle, last = sorted(grid.boxes, key=lambda b: b.x0)
+    assert grid.box_of(over[-1]) == middle and grid.box_of(past[-1]) is None, "the digits past the rules"
+    assert {boxes[id(c)] for c in over} == {first}
+    assert boxes[id(beside[0])] == middle
+    assert {boxes[id(c)] for c in past} == {last}
+
+
+def test_texts_that_collide_over_a_rule_stay_two_numbers():
+    # "1818" runs over the rule and its last digit is drawn over the first of "653": two texts, not one
+    # number of seven digits.
+    grid = layout.grid_of([Box(x, 0.0, x + 16.0, 30.0) for x in (0.0, 16.0)])
+    left, right = _digits("1818", 2.0), _digits("653", 18.0)
+    chars = left + right
+    runs = layout.number_runs(chars)
+    assert ["".join(c.text for c in run) for run in runs] == ["1818", "653"]
+    boxes = cells_of(grid, chars, runs)
+    first, second = sorted(grid.boxes, key=lambda b: b.x0)
+    assert {boxes[id(c)] for c in left} == {first} and {boxes[id(c)] for c in right} == {second}
+
+
+def test_numbers_apart_in_neighbouring_cells_are_not_joined():
+    chars = _digits("72", 2.0) + _digits("64", 22.0)  # a gap of twice a digit between them
+    assert ["".join(c.text for c in run) for run in layout.number_runs(chars)] == ["72", "64"]

@@ -320,12 +320,14 @@ def page_pieces(page: Page) -> list[_Piece]:
     # A grid of one column is a frame round paragraphs (or lines ruled under them), not a table.
     grids = [g for g in layout.tables(layout.cells(layout.intersections(edges), edges)) if len(g.xs) > 2]
     loose = page.chars
+    numbers = layout.number_runs(loose) if grids else []
     pieces: list[_Piece] = []
     for grid in grids:
         held: dict[Box, list[Char]] = {box: [] for box in grid.boxes}
         rest = []
+        boxes = cells_of(grid, loose, numbers)
         for char in loose:
-            box = grid.box_of(char)
+            box = boxes[id(char)]
             (held[box] if box is not None else rest).append(char)
         # Text beside the cells, level with them, means the rules close only part of the table (a
         # table drawn without its outer sides): its rows are read as lines, whole, not half as cells.
@@ -348,6 +350,24 @@ class _Part:
     first_line: int
     piece: _Piece
     rows: list[DocLine]
+
+
+def cells_of(grid: GridTable, chars: list[Char], numbers: list[list[Char]]) -> dict[int, Box | None]:
+    """The cell of each character (by id), or None outside the grid's cells. The characters of one number
+    go together to the cell that holds most of them (the leftmost of those that hold as many): a number
+    wider than its cell runs over the rule into the next cell or past the table's edge, and its last
+    digits are still its own."""
+    boxes = {id(char): grid.box_of(char) for char in chars}
+    for run in numbers:
+        found = [boxes.get(id(char), False) for char in run]
+        if False in found or len(set(found)) == 1:  # read by another table already, or all in one cell
+            continue
+        held = [box for box in found if box is not None]
+        if held:
+            best = max(dict.fromkeys(held), key=held.count)
+            for char in run:
+                boxes[id(char)] = best
+    return boxes
 
 
 def furniture(pieces: list[list[_Piece]]) -> set[str]:

@@ -23,6 +23,11 @@ SAME_LINE = 0.25
 # A gap wider than this share of the font size between two characters is a space.
 WORD_GAP = 0.25
 MIN_EDGE = 3.0  # rules shorter than this are ticks or dots, not table rules
+# The characters of a number: digits and what a number is written with. Two of them one after the other,
+# neither apart nor overlapping by more than this share of their height, are one number (digits are
+# set edge to edge).
+NUMBER_CHARS = frozenset("0123456789.,%-")
+NUMBER_GAP = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +113,26 @@ def text_lines(chars: list[Char]) -> list[TextLine]:
     for line in lines:
         line.chars.sort(key=lambda c: c.x0)
     return [line for line in lines if line.text]
+
+
+def number_runs(chars: list[Char]) -> list[list[Char]]:
+    """The numbers of more than one character, each as its characters left to right: runs of number
+    characters on one line with no gap between them."""
+    runs: list[list[Char]] = []
+    for line in text_lines(chars):
+        run: list[Char] = []
+        for char in line.chars:
+            if char.text not in NUMBER_CHARS:
+                run = []
+                continue
+            # A gap, or characters drawn over each other (two texts that collide), ends a number.
+            # Measured against the characters' height: a producer's font size may be in other units.
+            if run and (char.space_before or abs(char.x0 - run[-1].x1) > NUMBER_GAP * (char.bottom - char.top)):
+                run = []
+            run.append(char)
+            if len(run) == 2:
+                runs.append(run)
+    return runs
 
 
 def join_lines(texts: list[str]) -> str:
