@@ -128,93 +128,148 @@ def _candidates(section: Section, by_row: list[Identity], run: Run) -> tuple[lis
     chunks = _chunks(run.text)
     if not chunks or sum(widths) == 0:
         return [], False
-    digits = _Digits(run.text)  # shared by both searches: the same ends and values are asked again
+    digits = _Digits(run.text, chunks)  # shared by both searches: the same ends and values are asked again
     found, gave_up = _search(digits, chunks, widths, None, 2)
     if len(found) < 2 and not gave_up:
         return found, False
     checks = [_row_checks(by_row, cols) for cols in columns]
-    found, gave_up = _search(digits, chunks, widths,
-                             lambda k, numbers: _row_holds(checks[k], numbers), MAX_CUTS)
+    found, gave_up = _search(digits, chunks, widths, checks, MAX_CUTS)
     return found, gave_up or len(found) >= MAX_CUTS
 
 
 class _Digits:
     """The ends and values of the numbers of one run's text, each worked out once."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, chunks: list[tuple[int, int]]):
         self.text = text
-        self._ends: dict[tuple[int, int], list[int]] = {}
-        self._values: dict[tuple[int, int], Decimal] = {}
+        # A number starting at p ends within p's own chunk: its ends are known by p alone.
+        self.chunk_end = [0] * len(text)
+        for start, end in chunks:
+            self.chunk_end[start:end] = [end] * (end - start)
+        self.ends_at: list[list[int] | None] = [None] * len(text)
+        # Integers add and compare exactly, like Decimals, and are read and summed several times faster.
+        self._number = int if "." not in text else Decimal
+        self._values: dict[tuple[int, int], Decimal | int] = {}
 
-    def ends(self, p: int, end: int) -> list[int]:
-        key = (p, end)
-        out = self._ends.get(key)
+    def ends(self, p: int) -> list[int]:
+        out = self.ends_at[p]
         if out is None:
-            out = self._ends[key] = _number_ends(self.text, p, end)
+            out = self.ends_at[p] = _number_ends(self.text, p, self.chunk_end[p])
         return out
 
-    def value(self, start: int, end: int) -> Decimal:
+    def value(self, start: int, end: int) -> Decimal | int:
         key = (start, end)
         out = self._values.get(key)
         if out is None:
-            out = self._values[key] = Decimal(self.text[start:end])
+            out = self._values[key] = self._number(self.text[start:end])
         return out
 
 
-def _search(digits: _Digits, chunks: list[tuple[int, int]], widths: list[int], row_ok, limit: int):
-    """Depth-first over where each number ends, checking each row as it completes. Returns the cuts
-    found (at most `limit`) and whether the step budget ran out first."""
+def _search(digits: _Digits, chunks: list[tuple[int, int]], widths: list[int],
+            checks: list[list[tuple[list[int], list[int]]]] | None, limit: int):
+    """Depth-first over where each number ends, checking each row as it completes against its
+    `checks` (none: every cut the digits allow). Returns the cuts found (at most `limit`) and whether
+    the step budget ran out first.
+
+    A step is one end tried for one number, whether or not the rest of the run can still be filled
+    after it: the budget, and so which runs are given up, does not depend on how the walk is written.
+    Ends come in increasing order, so those that leave the rest of the run fillable are a prefix of
+    them (and perhaps the chunk's own end, always last): the others are counted, not visited."""
     found: list[Candidate] = []
-    # The walk keeps (start, end, cut, value) tuples and makes Pieces only for the cuts it finds: most
-    # of the numbers it tries belong to no cut. The value is read only when rows are checked.
-    stack: list[tuple[int, int, bool, Decimal | None]] = []
-    made: dict[tuple[int, int, bool, Decimal | None], Piece] = {}
+    # The walk keeps (start, end, cut) tuples and their values apart, and makes Pieces only for the
+    # cuts it finds: most of the numbers it tries belong to no cut. Values are read only when rows
+    # are checked.
+    stack: list[tuple[int, int, bool]] = []
+    numbers: list = []
+    made: dict[tuple[int, int, bool], Piece] = {}
     total = sum(widths)
-    completes = {sum(widths[:k + 1]): k for k in range(len(widths))}  # numbers so far -> row completed
+    # Numbers so far -> the checks of the row they complete, and where that row starts.
+    completes: list[tuple[list, int] | None] = [None] * (total + 1)
+    for k in range(len(widths)):
+        done = sum(widths[:k + 1])
+        completes[done] = (checks[k], done - widths[k]) if checks is not None else None
     n_chunks = len(chunks)
-    # Characters in the chunks after chunk i, for the bound below.
+    last_chunk = n_chunks - 1
+    # Characters in the chunks after chunk i: every number still to place needs one.
     after = [sum(e - s for s, e in chunks[i + 1:]) for i in range(n_chunks)]
     ends, value = digits.ends, digits.value
+    checking = checks is not None
     steps = 0
 
-    def fillable(ci: int, p: int, numbers_left: int) -> bool:
-        # Every chunk still ahead needs a number, and every number a character.
-        if ci == n_chunks:
-            return numbers_left == 0
-        return n_chunks - ci <= numbers_left <= chunks[ci][1] - p + after[ci]
-
-    def piece(t: tuple[int, int, bool, Decimal | None]) -> Piece:
+    def piece(t: tuple[int, int, bool]) -> Piece:
         out = made.get(t)
         if out is None:
-            out = made[t] = Piece(t[0], t[1], t[2])
+            out = made[t] = Piece(*t)
         return out
+
+    def holds(row: tuple[list, int]) -> bool:
+        # Summed from lists rather than generators: this is asked of every row the search completes.
+        row_checks, first = row
+        for lhs, rhs in row_checks:
+            if sum([numbers[first + i] for i in lhs]) != sum([numbers[first + i] for i in rhs]):
+                return False
+        return True
 
     def walk(ci: int, p: int) -> bool:  # False: stop the whole search
         nonlocal steps
         n = len(stack)
-        if n == total:
-            found.append(_by_rows([piece(t) for t in stack], widths))
-            return len(found) < limit
         start, end = chunks[ci]
-        left = total - n - 1
-        k = completes.get(n + 1)
-        check = row_ok is not None and k is not None
-        for e in ends(p, end):
-            steps += 1
+        left = total - n - 1  # numbers still to place after this one
+        row = completes[n + 1]
+        es = ends(p)
+        # A number ending inside the chunk leaves chunks ci.. for the `left` numbers after it; one
+        # ending at the chunk's end leaves chunks ci+1.. (or nothing, when ci is the last).
+        inside = 0
+        if n_chunks - ci <= left:
+            bound = min(end - 1, end + after[ci] - left)
+            for e in es:
+                if e > bound:
+                    break
+                inside += 1
+        at_end = bool(es) and es[-1] == end
+        unfillable = len(es) - inside - at_end
+        if at_end and not ((left == 0) if ci == last_chunk else (n_chunks - ci - 1 <= left <= after[ci])):
+            at_end, unfillable = False, unfillable + 1
+        moves = [(e, ci, e, True, 1) for e in es[:inside]]
+        if at_end:
+            moves.append((end, ci + 1, chunks[ci + 1][0] if ci < last_chunk else end, p != start, unfillable + 1))
+            unfillable = 0
+        for e, nxt, q, cut, cost in moves:
+            steps += cost
             if steps > MAX_STEPS:
                 return False
-            nxt, q = (ci + 1, chunks[ci + 1][0] if ci + 1 < n_chunks else end) if e == end else (ci, e)
-            if not fillable(nxt, q, left):
-                continue
-            stack.append((p, e, not (p == start and e == end), value(p, e) if row_ok is not None else None))
-            if not check or row_ok(k, [t[3] for t in stack[n + 1 - widths[k]:]]):
-                if not walk(nxt, q):
-                    stack.pop()
+            stack.append((p, e, cut))
+            numbers.append(value(p, e) if checking else None)
+            if row is None or holds(row):
+                if left == 0:
+                    found.append(_by_rows([piece(t) for t in stack], widths))
+                    if len(found) >= limit:
+                        return False
+                elif left == 1:
+                    # The run's last number: it can only end where the last chunk does. Tried here
+                    # rather than in a call of its own, since most of the walk's nodes are these.
+                    last = ends(q)
+                    steps += len(last)
+                    if steps > MAX_STEPS:
+                        return False
+                    if nxt == last_chunk and last and last[-1] == end_of_run:
+                        stack.append((q, end_of_run, q != chunks[nxt][0]))
+                        numbers.append(value(q, end_of_run) if checking else None)
+                        if completes[total] is None or holds(completes[total]):
+                            found.append(_by_rows([piece(t) for t in stack], widths))
+                            if len(found) >= limit:
+                                return False
+                        stack.pop()
+                        numbers.pop()
+                elif not walk(nxt, q):
                     return False
             stack.pop()
-        return True
+            numbers.pop()
+        steps += unfillable
+        return steps <= MAX_STEPS
 
-    if fillable(0, chunks[0][0], total):
+    end_of_run = chunks[-1][1]
+    if n_chunks <= total <= chunks[0][1] - chunks[0][0] + after[0]:
         walk(0, chunks[0][0])
     return found, steps > MAX_STEPS
 
@@ -236,14 +291,6 @@ def _row_checks(identities: list[Identity], columns: tuple[str, ...]) -> list[tu
     at = {c: i for i, c in enumerate(columns)}
     return [([at[c] for c in identity.lhs], [at[c] for c in identity.rhs]) for identity in identities
             if all(c in at for c in identity.lhs + identity.rhs)]
-
-
-def _row_holds(checks: list[tuple[list[int], list[int]]], numbers: list[Decimal]) -> bool:
-    # Summed from lists rather than generators: this is asked of every row the search completes.
-    for lhs, rhs in checks:
-        if sum([numbers[i] for i in lhs]) != sum([numbers[i] for i in rhs]):
-            return False
-    return True
 
 
 # --- all the runs of a table together -----------------------------------------------------------------
