@@ -76,6 +76,18 @@ def cut_runs(section: Section, identities: Iterable[Identity], runs: list[Run]) 
     return cuts
 
 
+_COLUMNS: dict[int, tuple[Section, dict[str, tuple[str, ...]]]] = {}
+
+
+def _columns_of(section: Section, row_code: str) -> tuple[str, ...]:
+    """`section.columns_of(row_code)`, from a table made once a section (sections are constants of the
+    forms, and a table's runs ask it many times)."""
+    cached = _COLUMNS.get(id(section))
+    if cached is None or cached[0] is not section:
+        cached = _COLUMNS[id(section)] = (section, {r.code: section.columns_of(r) for r in section.rows})
+    return cached[1][row_code]
+
+
 # --- one run -----------------------------------------------------------------------------------------
 
 
@@ -123,8 +135,8 @@ def _candidates(section: Section, by_row: list[Identity], run: Run) -> tuple[lis
     """The cuts of one run, and whether the search gave up. When the digits allow one cut only, it is
     the cut whatever the identities say (the validators report a broken identity); when they allow
     several, only those that satisfy the row identities are kept."""
-    widths = [len(section.columns_of(r)) for r in run.rows]
-    columns = [section.columns_of(r) for r in run.rows]
+    columns = [_columns_of(section, r) for r in run.rows]
+    widths = [len(c) for c in columns]
     chunks = _chunks(run.text)
     if not chunks or sum(widths) == 0:
         return [], False
@@ -269,9 +281,132 @@ def _search(digits: _Digits, chunks: list[tuple[int, int]], widths: list[int],
         return steps <= MAX_STEPS
 
     end_of_run = chunks[-1][1]
-    if n_chunks <= total <= chunks[0][1] - chunks[0][0] + after[0]:
-        walk(0, chunks[0][0])
+    if not n_chunks <= total <= chunks[0][1] - chunks[0][0] + after[0]:
+        return found, False
+    if checking and completes[total] is not None and not any(completes[:total]):
+        # Only the cut as a whole is checked (one row, or rows without identities before the last):
+        # which ends are tried, and so the steps, do not depend on the numbers' values.
+        reached = _search_by_reach(digits, chunks, after, total, completes[total], limit, piece)
+        if reached is not None:
+            return [_by_rows(pieces, widths) for pieces in reached], False
+    walk(0, chunks[0][0])
     return found, steps > MAX_STEPS
+
+
+MAX_REACH = 5_000  # sums kept for one position and count of numbers before the walk is used instead
+
+
+def _search_by_reach(digits: _Digits, chunks: list[tuple[int, int]], after: list[int], total: int,
+                     row: tuple[list, int], limit: int, piece) -> list[list[Piece]] | None:
+    """The cuts `_search` finds when only the whole cut is checked, by one identity at most, without
+    walking every way to cut the run: what the rest of a run can still reach is shared by every cut
+    that arrives at the same (position, numbers placed), so it is worked out once there, and only the
+    ways that lead to a cut that holds are then followed, in the walk's order.
+
+    The walk's steps depend on where numbers may end, not on their values, so they are counted the
+    same way; None when they exceed the budget (the walk then gives up where it always did), or when
+    what to keep grows too large, or the numbers are not integers (Decimal sums round past 28 digits,
+    and the walk sums each side before comparing): the walk decides those."""
+    row_checks, first = row
+    if len(row_checks) > 1 or digits._number is not int:
+        return None
+    coef = [0] * total  # the identity as sum(coef[i] * number i) == 0
+    for lhs, rhs in row_checks:
+        for i in lhs:
+            coef[first + i] += 1
+        for i in rhs:
+            coef[first + i] -= 1
+    n_chunks, last_chunk = len(chunks), len(chunks) - 1
+    chunk_at = {}
+    for ci, (start, end) in enumerate(chunks):
+        chunk_at[end] = (ci, start)
+    ends, value, chunk_end = digits.ends, digits.value, digits.chunk_end
+
+    moves_at: dict[tuple[int, int], tuple[int, list[tuple[int, int, bool]]]] = {}
+
+    def moves(p: int, n: int) -> tuple[int, list[tuple[int, int, bool]]]:
+        """How many ends `walk` tries for the number at p after n numbers, and those it follows:
+        (end, where the next number starts, whether the number is cut from its chunk)."""
+        key = (p, n)
+        out = moves_at.get(key)
+        if out is None:
+            end = chunk_end[p]
+            ci, start = chunk_at[end]
+            left = total - n - 1
+            es = ends(p)
+            bound = min(end - 1, end + after[ci] - left) if n_chunks - ci <= left else -1
+            follow = [(e, e, True) for e in es if e <= bound]
+            if es and es[-1] == end and ((left == 0) if ci == last_chunk else (n_chunks - ci - 1 <= left <= after[ci])):
+                follow.append((end, chunks[ci + 1][0] if ci < last_chunk else end, p != start))
+            out = moves_at[key] = (len(es), follow)
+        return out
+
+    steps_at: dict[tuple[int, int], int] = {}
+
+    def steps(p: int, n: int) -> int:
+        key = (p, n)
+        out = steps_at.get(key)
+        if out is None:
+            tried, follow = moves(p, n)
+            out = tried
+            if n + 1 < total:
+                for _, q, _ in follow:
+                    out += steps(q, n + 1)
+                    if out > MAX_STEPS:
+                        break
+            steps_at[key] = out
+        return out
+
+    start = chunks[0][0]
+    if steps(start, 0) > MAX_STEPS:
+        return None
+
+    reach_at: dict[tuple[int, int], set] = {}
+
+    def reach(p: int, n: int) -> set | None:
+        """sum(coef[i] * number i) over the numbers n… of every way to finish the cut from p."""
+        key = (p, n)
+        out = reach_at.get(key)
+        if out is None and key not in reach_at:
+            c, out = coef[n], set()
+            for e, q, _ in moves(p, n)[1]:
+                v = c * value(p, e)
+                if n + 1 == total:
+                    out.add(v)
+                    continue
+                rest = reach(q, n + 1)
+                if rest is None:
+                    return None
+                out.update([v + r for r in rest] if v else rest)
+                if len(out) > MAX_REACH:
+                    reach_at[key] = None
+                    return None
+            reach_at[key] = out
+        return out
+
+    if reach(start, 0) is None:
+        return None
+    found: list[list[Piece]] = []
+    path: list[Piece] = []
+
+    def follow(p: int, n: int, so_far) -> bool:  # False: enough found
+        c = coef[n]
+        for e, q, cut in moves(p, n)[1]:
+            now = so_far + c * value(p, e)
+            if n + 1 == total:
+                if now == 0:
+                    found.append([*path, piece((p, e, cut))])
+                    if len(found) >= limit:
+                        return False
+            elif -now in reach_at[(q, n + 1)]:
+                path.append(piece((p, e, cut)))
+                if not follow(q, n + 1, now):
+                    return False
+                path.pop()
+        return True
+
+    follow(start, 0, 0)
+    return found
 
 
 def _by_rows(pieces: list[Piece], widths: list[int]) -> Candidate:
@@ -308,7 +443,7 @@ def _joint(section: Section, by_col: list[Identity], runs: list[Run], candidates
         return candidates
     vectors = []
     for run, cands in zip(runs, candidates):
-        plan = _plan(run, dims, [section.columns_of(row) for row in run.rows])  # once a run
+        plan = _plan(run, dims, [_columns_of(section, row) for row in run.rows])  # once a run
         vectors.append([_contribution(run.text, cand, plan) for cand in cands])
     every = list(range(len(dims)))
     feasible = _feasible(vectors, every)
@@ -329,7 +464,7 @@ def _solved(feasible: list[list[bool]]) -> bool:
 
 def _shared_columns(section: Section, identity: Identity) -> list[str]:
     rows = identity.lhs + identity.rhs
-    return [c.code for c in section.columns if all(c.code in section.columns_of(r) for r in rows)]
+    return [c.code for c in section.columns if all(c.code in _columns_of(section, r) for r in rows)]
 
 
 def _plan(run: Run, dims, columns: list[tuple[str, ...]]) -> list[list[tuple[int, int, int]]]:

@@ -95,3 +95,24 @@ def test_a_run_of_a_row_of_seven_with_its_total_has_the_cuts_of_the_plain_walk()
     for cut in found:
         numbers = [Decimal(text[p.start:p.end]) for p in cut[0]]
         assert numbers[6] == sum(numbers[:6])
+
+
+# One row checked as a whole is cut by what the rest of the run can reach, not by the walk: runs of
+# integers long enough for many cuts, with budgets and limits that cut the search short.
+integer_runs = st.text(alphabet="000011122345678+- ", min_size=1, max_size=30).filter(lambda t: t.strip())
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=integer_runs, width=st.integers(1, 8), seed=st.integers(0, 127),
+       limit=st.sampled_from([1, 2, 3, 2000]), max_steps=st.sampled_from([10, 200, 5_000, 100_000]),
+       max_reach=st.sampled_from([3, 5_000]))
+def test_a_row_checked_as_a_whole_has_the_cuts_of_the_plain_walk(text, width, seed, limit, max_steps, max_reach):
+    chunks = _chunks(text)
+    if not chunks:
+        return
+    checks = [_checks(width, seed)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(splitting, "MAX_STEPS", max_steps)
+        patch.setattr(splitting, "MAX_REACH", max_reach)
+        got = _search(_Digits(text, chunks), chunks, [width], checks, limit)
+    assert got == reference_search(text, chunks, [width], checks, limit, max_steps)
