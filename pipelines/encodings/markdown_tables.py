@@ -24,6 +24,7 @@ _BREAK = re.compile(r"<br\s*/?>", re.I)
 _SPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1 << 14)  # cells ("0", " 1 ") repeat across rows and reports
 def _cell_text(field: str) -> str:
     # Converters write line breaks inside a cell as <br>, entities for blanks, and bold as **…**.
     return _SPACE.sub(" ", html.unescape(_BREAK.sub(" ", field)).replace("**", "").replace("__", "")).strip()
