@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import random
+import re
 import unicodedata
 
 import pytest
@@ -138,3 +139,17 @@ _NFKC_TRICKY = "\n\r 1a（）：，①⑴㈠ﬁ\u3000\u1100\u1161\u11a8e\u0301\u
 @given(st.text(alphabet=_NFKC_TRICKY, max_size=40))
 def test_a_whole_text_in_nfkc_is_the_same_normalised_line_by_line(text):
     assert nfkc_text(text) == unicodedata.normalize("NFKC", text)
+
+
+# Every character Python counts as a space (the regex `\s` of the labels' folding), the quotes it
+# drops, the brackets it rewrites, and text around them.
+_FOLDED = "规章 a1\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2028\u2029\u202f\u205f\u3000\u200b\"'“”‘’「」『』〔〕【】"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_FOLDED, max_size=40))
+def test_normalising_drops_exactly_the_spaces_and_quotes_a_regex_would(text):
+    expected = re.sub("[\"'“”‘’「」『』\\s]+", "", unicodedata.normalize("NFKC", text).replace("〔", "[").replace(
+        "〕", "]").replace("【", "[").replace("】", "]"))
+    assert normalise(text) == expected
+    assert normalise(text * 20) == expected * 20  # a whole text, not a label
