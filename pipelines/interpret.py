@@ -81,12 +81,10 @@ def _columns_of(section: Section, row_code: str) -> tuple[str, ...]:
 
 def _row_columns(section: Section) -> dict[str, tuple[tuple[str, str, Callable], ...]]:
     """Each row's columns, as (code, unit, parser of a cell's text), made once a section."""
-    return _of_section("row columns", section, _make_row_columns)
-
-
-def _make_row_columns(s: Section) -> dict[str, tuple[tuple[str, str, Callable], ...]]:
-    column = {c.code: (c.code, c.unit, values.parser(c)) for c in s.columns}
-    return {r.code: tuple(column[code] for code in s.columns_of(r)) for r in s.rows}
+    def make(s: Section):
+        column = {c.code: (c.code, c.unit, values.parser(c)) for c in s.columns}
+        return {r.code: tuple(column[code] for code in s.columns_of(r)) for r in s.rows}
+    return _of_section("row columns", section, make)
 
 
 def _column_labels(section: Section) -> frozenset[str]:
@@ -280,27 +278,24 @@ def _trim(cells: list[RawCell], width: int) -> list[RawCell]:
 def _place(section: Section, row_code: str, cells: list[RawCell], encoding: str, out: SectionCells,
            extra_flags: tuple[str, ...] = ()) -> None:
     columns = _row_columns(section)[row_code]
-    for c in cells:
-        if c.flags and values.UNSPLIT in c.flags:
-            # Digits the encoding could not cut into cells: no column is justified for any of them.
-            unsplit, findings = splitting.unsplit_cells(section, row_code, cells, encoding)
-            out.cells.extend(unsplit)
-            out.findings.extend(findings)
-            return
+    if any(values.UNSPLIT in c.flags for c in cells):
+        # Digits the encoding could not cut into cells: no column is justified for any of them.
+        unsplit, findings = splitting.unsplit_cells(section, row_code, cells, encoding)
+        out.cells.extend(unsplit)
+        out.findings.extend(findings)
+        return
     k = len(cells)
     cells = _trim(cells, len(columns))
     placed, unplaced = _assign(cells, len(columns))
-    # Run for every row of every report: the usual cell has no flags of its own nor of its placement,
-    # and then its flags are its value's.
-    add, code = out.cells.append, section.code
     for (col, unit, parse), given in zip(columns, placed):
         if given is None:
-            add(Cell(code, row_code, col, None, unit, None, None, _NOT_IN_SOURCE, encoding))
+            out.cells.append(Cell(section.code, row_code, col, None, unit, None, None,
+                                  (values.NOT_IN_SOURCE,), encoding))
         else:
             cell, extra = given
             v = parse(cell.text)
-            flags = v.flags + extra + extra_flags + cell.flags if extra or extra_flags or cell.flags else v.flags
-            add(Cell(code, row_code, col, v.value, v.unit, cell.text, cell.line, flags, encoding, cell.origin))
+            out.cells.append(Cell(section.code, row_code, col, v.value, v.unit, cell.text, cell.line,
+                                  v.flags + extra + extra_flags + cell.flags, encoding, cell.origin))
     if unplaced:
         out.findings.extend(_unplaced(section.code, row_code, unplaced, UNPLACED,
                                       f"该行有{k}个单元格而表有{len(columns)}列（源表合并了单元格），无法确定所在列",
@@ -308,7 +303,6 @@ def _place(section: Section, row_code: str, cells: list[RawCell], encoding: str,
                                       "the column of this value cannot be determined"))
 
 
-_NOT_IN_SOURCE = (values.NOT_IN_SOURCE,)
 _ByPosition = tuple[RawCell, tuple[str, ...]]  # a cell and the flags its placement earned
 _INFERRED = (values.INFERRED_COLUMN,)
 
