@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from .. import values
 from ..document import Document
-from .base import Line, RawCell, RawRow, has_markup
+from .base import Line, RawCell, RawRow, has_markup, share
 
 # A line of one cell: a tab, then text with no tab but the trailing ones.
 _ONE_CELL = re.compile(r"\t[^\t]*\t*")
@@ -18,12 +18,7 @@ class CellPerLine:
     name = "cell_per_line"
 
     def score(self, lines: list[Line], document: Document | None = None) -> float:
-        body = tabbed = 0
-        for _, t in lines:
-            if t.strip():
-                body += 1
-                tabbed += _is_one_cell(t)
-        return tabbed / body if body else 0.0
+        return share(lines, _is_one_cell)
 
     def rows(self, lines: list[Line], document: Document | None = None) -> list[RawRow]:
         rows: list[RawRow] = []

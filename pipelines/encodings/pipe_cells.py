@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from .. import values
 from ..document import Document
-from .base import Line, RawCell, RawRow
+from .base import Line, RawCell, RawRow, share
 
 _BARE = re.compile(r"^\|+$")
 # A line of this encoding, spaces around it aside: a cell ending in a pipe (a Markdown row starts with
@@ -21,12 +21,7 @@ class PipeCells:
     name = "pipe_cells"
 
     def score(self, lines: list[Line], document: Document | None = None) -> float:
-        body = piped = 0
-        for _, t in lines:
-            if t.strip():
-                body += 1
-                piped += _is_pipe_line(t)
-        return piped / body if body else 0.0
+        return share(lines, _is_pipe_line)
 
     def rows(self, lines: list[Line], document: Document | None = None) -> list[RawRow]:
         rows: list[RawRow] = []

@@ -6,19 +6,14 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..document import Document
-from .base import Line, RawCell, RawRow, content, has_markup
+from .base import Line, RawCell, RawRow, content, has_markup, share
 
 
 class TabRows:
     name = "tab_rows"
 
     def score(self, lines: list[Line], document: Document | None = None) -> float:
-        body = tabbed = 0
-        for _, t in lines:
-            if t.strip():
-                body += 1
-                tabbed += _is_tab_row(t)
-        return tabbed / body if body else 0.0
+        return share(lines, _is_tab_row)
 
     def rows(self, lines: list[Line], document: Document | None = None) -> list[RawRow]:
         rows = []
