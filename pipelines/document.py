@@ -17,13 +17,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Origin:
+class Origin(NamedTuple):
     """Where a piece of a document is found in the file as published: for text and HTML the line of
     the decoded file; for PDF the page and the line on that page; for DOCX the table, row and column
-    (1-based, in document order; a nested table counts after the one that holds it)."""
+    (1-based, in document order; a nested table counts after the one that holds it).
+
+    Immutable. A named tuple rather than a frozen dataclass: one is made for every cell of every table
+    read, and a frozen dataclass is built several times more slowly."""
 
     line: int | None = None
     page: int | None = None

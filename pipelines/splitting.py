@@ -76,6 +76,18 @@ def cut_runs(section: Section, identities: Iterable[Identity], runs: list[Run]) 
     return cuts
 
 
+_COLUMNS: dict[int, tuple[Section, dict[str, tuple[str, ...]]]] = {}
+
+
+def _columns_of(section: Section, row_code: str) -> tuple[str, ...]:
+    """`section.columns_of(row_code)`, from a table made once a section (sections are constants of the
+    forms, and a table's runs ask it many times)."""
+    cached = _COLUMNS.get(id(section))
+    if cached is None or cached[0] is not section:
+        cached = _COLUMNS[id(section)] = (section, {r.code: section.columns_of(r) for r in section.rows})
+    return cached[1][row_code]
+
+
 # --- one run -----------------------------------------------------------------------------------------
 
 
@@ -123,100 +135,278 @@ def _candidates(section: Section, by_row: list[Identity], run: Run) -> tuple[lis
     """The cuts of one run, and whether the search gave up. When the digits allow one cut only, it is
     the cut whatever the identities say (the validators report a broken identity); when they allow
     several, only those that satisfy the row identities are kept."""
-    widths = [len(section.columns_of(r)) for r in run.rows]
-    columns = [section.columns_of(r) for r in run.rows]
+    columns = [_columns_of(section, r) for r in run.rows]
+    widths = [len(c) for c in columns]
     chunks = _chunks(run.text)
     if not chunks or sum(widths) == 0:
         return [], False
-    digits = _Digits(run.text)  # shared by both searches: the same ends and values are asked again
+    digits = _Digits(run.text, chunks)  # shared by both searches: the same ends and values are asked again
     found, gave_up = _search(digits, chunks, widths, None, 2)
     if len(found) < 2 and not gave_up:
         return found, False
     checks = [_row_checks(by_row, cols) for cols in columns]
-    found, gave_up = _search(digits, chunks, widths,
-                             lambda k, numbers: _row_holds(checks[k], numbers), MAX_CUTS)
+    found, gave_up = _search(digits, chunks, widths, checks, MAX_CUTS)
     return found, gave_up or len(found) >= MAX_CUTS
 
 
 class _Digits:
     """The ends and values of the numbers of one run's text, each worked out once."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, chunks: list[tuple[int, int]]):
         self.text = text
-        self._ends: dict[tuple[int, int], list[int]] = {}
-        self._values: dict[tuple[int, int], Decimal] = {}
+        # A number starting at p ends within p's own chunk: its ends are known by p alone.
+        self.chunk_end = [0] * len(text)
+        for start, end in chunks:
+            self.chunk_end[start:end] = [end] * (end - start)
+        self.ends_at: list[list[int] | None] = [None] * len(text)
+        # Integers add and compare exactly, like Decimals, and are read and summed several times faster.
+        self._number = int if "." not in text else Decimal
+        self._values: dict[tuple[int, int], Decimal | int] = {}
 
-    def ends(self, p: int, end: int) -> list[int]:
-        key = (p, end)
-        out = self._ends.get(key)
+    def ends(self, p: int) -> list[int]:
+        out = self.ends_at[p]
         if out is None:
-            out = self._ends[key] = _number_ends(self.text, p, end)
+            out = self.ends_at[p] = _number_ends(self.text, p, self.chunk_end[p])
         return out
 
-    def value(self, start: int, end: int) -> Decimal:
+    def value(self, start: int, end: int) -> Decimal | int:
         key = (start, end)
         out = self._values.get(key)
         if out is None:
-            out = self._values[key] = Decimal(self.text[start:end])
+            out = self._values[key] = self._number(self.text[start:end])
         return out
 
 
-def _search(digits: _Digits, chunks: list[tuple[int, int]], widths: list[int], row_ok, limit: int):
-    """Depth-first over where each number ends, checking each row as it completes. Returns the cuts
-    found (at most `limit`) and whether the step budget ran out first."""
+def _search(digits: _Digits, chunks: list[tuple[int, int]], widths: list[int],
+            checks: list[list[tuple[list[int], list[int]]]] | None, limit: int):
+    """Depth-first over where each number ends, checking each row as it completes against its
+    `checks` (none: every cut the digits allow). Returns the cuts found (at most `limit`) and whether
+    the step budget ran out first.
+
+    A step is one end tried for one number, whether or not the rest of the run can still be filled
+    after it: the budget, and so which runs are given up, does not depend on how the walk is written.
+    Ends come in increasing order, so those that leave the rest of the run fillable are a prefix of
+    them (and perhaps the chunk's own end, always last): the others are counted, not visited."""
     found: list[Candidate] = []
-    # The walk keeps (start, end, cut, value) tuples and makes Pieces only for the cuts it finds: most
-    # of the numbers it tries belong to no cut. The value is read only when rows are checked.
-    stack: list[tuple[int, int, bool, Decimal | None]] = []
-    made: dict[tuple[int, int, bool, Decimal | None], Piece] = {}
+    # The walk keeps (start, end, cut) tuples and their values apart, and makes Pieces only for the
+    # cuts it finds: most of the numbers it tries belong to no cut. Values are read only when rows
+    # are checked.
+    stack: list[tuple[int, int, bool]] = []
+    numbers: list = []
+    made: dict[tuple[int, int, bool], Piece] = {}
     total = sum(widths)
-    completes = {sum(widths[:k + 1]): k for k in range(len(widths))}  # numbers so far -> row completed
+    # Numbers so far -> the checks of the row they complete, and where that row starts.
+    completes: list[tuple[list, int] | None] = [None] * (total + 1)
+    for k in range(len(widths)):
+        done = sum(widths[:k + 1])
+        completes[done] = (checks[k], done - widths[k]) if checks is not None else None
     n_chunks = len(chunks)
-    # Characters in the chunks after chunk i, for the bound below.
+    last_chunk = n_chunks - 1
+    # Characters in the chunks after chunk i: every number still to place needs one.
     after = [sum(e - s for s, e in chunks[i + 1:]) for i in range(n_chunks)]
     ends, value = digits.ends, digits.value
+    checking = checks is not None
     steps = 0
 
-    def fillable(ci: int, p: int, numbers_left: int) -> bool:
-        # Every chunk still ahead needs a number, and every number a character.
-        if ci == n_chunks:
-            return numbers_left == 0
-        return n_chunks - ci <= numbers_left <= chunks[ci][1] - p + after[ci]
-
-    def piece(t: tuple[int, int, bool, Decimal | None]) -> Piece:
+    def piece(t: tuple[int, int, bool]) -> Piece:
         out = made.get(t)
         if out is None:
-            out = made[t] = Piece(t[0], t[1], t[2])
+            out = made[t] = Piece(*t)
         return out
+
+    def holds(row: tuple[list, int]) -> bool:
+        # Summed from lists rather than generators: this is asked of every row the search completes.
+        row_checks, first = row
+        for lhs, rhs in row_checks:
+            if sum([numbers[first + i] for i in lhs]) != sum([numbers[first + i] for i in rhs]):
+                return False
+        return True
 
     def walk(ci: int, p: int) -> bool:  # False: stop the whole search
         nonlocal steps
         n = len(stack)
-        if n == total:
-            found.append(_by_rows([piece(t) for t in stack], widths))
-            return len(found) < limit
         start, end = chunks[ci]
-        left = total - n - 1
-        k = completes.get(n + 1)
-        check = row_ok is not None and k is not None
-        for e in ends(p, end):
-            steps += 1
+        left = total - n - 1  # numbers still to place after this one
+        row = completes[n + 1]
+        es = ends(p)
+        # A number ending inside the chunk leaves chunks ci.. for the `left` numbers after it; one
+        # ending at the chunk's end leaves chunks ci+1.. (or nothing, when ci is the last).
+        inside = 0
+        if n_chunks - ci <= left:
+            bound = min(end - 1, end + after[ci] - left)
+            for e in es:
+                if e > bound:
+                    break
+                inside += 1
+        at_end = bool(es) and es[-1] == end
+        unfillable = len(es) - inside - at_end
+        if at_end and not ((left == 0) if ci == last_chunk else (n_chunks - ci - 1 <= left <= after[ci])):
+            at_end, unfillable = False, unfillable + 1
+        moves = [(e, ci, e, True, 1) for e in es[:inside]]
+        if at_end:
+            moves.append((end, ci + 1, chunks[ci + 1][0] if ci < last_chunk else end, p != start, unfillable + 1))
+            unfillable = 0
+        for e, nxt, q, cut, cost in moves:
+            steps += cost
             if steps > MAX_STEPS:
                 return False
-            nxt, q = (ci + 1, chunks[ci + 1][0] if ci + 1 < n_chunks else end) if e == end else (ci, e)
-            if not fillable(nxt, q, left):
-                continue
-            stack.append((p, e, not (p == start and e == end), value(p, e) if row_ok is not None else None))
-            if not check or row_ok(k, [t[3] for t in stack[n + 1 - widths[k]:]]):
-                if not walk(nxt, q):
-                    stack.pop()
+            stack.append((p, e, cut))
+            numbers.append(value(p, e) if checking else None)
+            if row is None or holds(row):
+                if left == 0:
+                    found.append(_by_rows([piece(t) for t in stack], widths))
+                    if len(found) >= limit:
+                        return False
+                elif left == 1:
+                    # The run's last number: it can only end where the last chunk does. Tried here
+                    # rather than in a call of its own, since most of the walk's nodes are these.
+                    last = ends(q)
+                    steps += len(last)
+                    if steps > MAX_STEPS:
+                        return False
+                    if nxt == last_chunk and last and last[-1] == end_of_run:
+                        stack.append((q, end_of_run, q != chunks[nxt][0]))
+                        numbers.append(value(q, end_of_run) if checking else None)
+                        if completes[total] is None or holds(completes[total]):
+                            found.append(_by_rows([piece(t) for t in stack], widths))
+                            if len(found) >= limit:
+                                return False
+                        stack.pop()
+                        numbers.pop()
+                elif not walk(nxt, q):
                     return False
             stack.pop()
+            numbers.pop()
+        steps += unfillable
+        return steps <= MAX_STEPS
+
+    end_of_run = chunks[-1][1]
+    if not n_chunks <= total <= chunks[0][1] - chunks[0][0] + after[0]:
+        return found, False
+    if checking and completes[total] is not None and not any(completes[:total]):
+        # Only the cut as a whole is checked (one row, or rows without identities before the last):
+        # which ends are tried, and so the steps, do not depend on the numbers' values.
+        reached = _search_by_reach(digits, chunks, after, total, completes[total], limit, piece)
+        if reached is not None:
+            return [_by_rows(pieces, widths) for pieces in reached], False
+    walk(0, chunks[0][0])
+    return found, steps > MAX_STEPS
+
+
+MAX_REACH = 5_000  # sums kept for one position and count of numbers before the walk is used instead
+
+
+def _search_by_reach(digits: _Digits, chunks: list[tuple[int, int]], after: list[int], total: int,
+                     row: tuple[list, int], limit: int, piece) -> list[list[Piece]] | None:
+    """The cuts `_search` finds when only the whole cut is checked, by one identity at most, without
+    walking every way to cut the run: what the rest of a run can still reach is shared by every cut
+    that arrives at the same (position, numbers placed), so it is worked out once there, and only the
+    ways that lead to a cut that holds are then followed, in the walk's order.
+
+    The walk's steps depend on where numbers may end, not on their values, so they are counted the
+    same way; None when they exceed the budget (the walk then gives up where it always did), or when
+    what to keep grows too large, or the numbers are not integers (Decimal sums round past 28 digits,
+    and the walk sums each side before comparing): the walk decides those."""
+    row_checks, first = row
+    if len(row_checks) > 1 or digits._number is not int:
+        return None
+    coef = [0] * total  # the identity as sum(coef[i] * number i) == 0
+    for lhs, rhs in row_checks:
+        for i in lhs:
+            coef[first + i] += 1
+        for i in rhs:
+            coef[first + i] -= 1
+    n_chunks, last_chunk = len(chunks), len(chunks) - 1
+    chunk_at = {}
+    for ci, (start, end) in enumerate(chunks):
+        chunk_at[end] = (ci, start)
+    ends, value, chunk_end = digits.ends, digits.value, digits.chunk_end
+
+    moves_at: dict[tuple[int, int], tuple[int, list[tuple[int, int, bool]]]] = {}
+
+    def moves(p: int, n: int) -> tuple[int, list[tuple[int, int, bool]]]:
+        """How many ends `walk` tries for the number at p after n numbers, and those it follows:
+        (end, where the next number starts, whether the number is cut from its chunk)."""
+        key = (p, n)
+        out = moves_at.get(key)
+        if out is None:
+            end = chunk_end[p]
+            ci, start = chunk_at[end]
+            left = total - n - 1
+            es = ends(p)
+            bound = min(end - 1, end + after[ci] - left) if n_chunks - ci <= left else -1
+            follow = [(e, e, True) for e in es if e <= bound]
+            if es and es[-1] == end and ((left == 0) if ci == last_chunk else (n_chunks - ci - 1 <= left <= after[ci])):
+                follow.append((end, chunks[ci + 1][0] if ci < last_chunk else end, p != start))
+            out = moves_at[key] = (len(es), follow)
+        return out
+
+    steps_at: dict[tuple[int, int], int] = {}
+
+    def steps(p: int, n: int) -> int:
+        key = (p, n)
+        out = steps_at.get(key)
+        if out is None:
+            tried, follow = moves(p, n)
+            out = tried
+            if n + 1 < total:
+                for _, q, _ in follow:
+                    out += steps(q, n + 1)
+                    if out > MAX_STEPS:
+                        break
+            steps_at[key] = out
+        return out
+
+    start = chunks[0][0]
+    if steps(start, 0) > MAX_STEPS:
+        return None
+
+    reach_at: dict[tuple[int, int], set] = {}
+
+    def reach(p: int, n: int) -> set | None:
+        """sum(coef[i] * number i) over the numbers n… of every way to finish the cut from p."""
+        key = (p, n)
+        out = reach_at.get(key)
+        if out is None and key not in reach_at:
+            c, out = coef[n], set()
+            for e, q, _ in moves(p, n)[1]:
+                v = c * value(p, e)
+                if n + 1 == total:
+                    out.add(v)
+                    continue
+                rest = reach(q, n + 1)
+                if rest is None:
+                    return None
+                out.update([v + r for r in rest] if v else rest)
+                if len(out) > MAX_REACH:
+                    reach_at[key] = None
+                    return None
+            reach_at[key] = out
+        return out
+
+    if reach(start, 0) is None:
+        return None
+    found: list[list[Piece]] = []
+    path: list[Piece] = []
+
+    def follow(p: int, n: int, so_far) -> bool:  # False: enough found
+        c = coef[n]
+        for e, q, cut in moves(p, n)[1]:
+            now = so_far + c * value(p, e)
+            if n + 1 == total:
+                if now == 0:
+                    found.append([*path, piece((p, e, cut))])
+                    if len(found) >= limit:
+                        return False
+            elif -now in reach_at[(q, n + 1)]:
+                path.append(piece((p, e, cut)))
+                if not follow(q, n + 1, now):
+                    return False
+                path.pop()
         return True
 
-    if fillable(0, chunks[0][0], total):
-        walk(0, chunks[0][0])
-    return found, steps > MAX_STEPS
+    follow(start, 0, 0)
+    return found
 
 
 def _by_rows(pieces: list[Piece], widths: list[int]) -> Candidate:
@@ -238,14 +428,6 @@ def _row_checks(identities: list[Identity], columns: tuple[str, ...]) -> list[tu
             if all(c in at for c in identity.lhs + identity.rhs)]
 
 
-def _row_holds(checks: list[tuple[list[int], list[int]]], numbers: list[Decimal]) -> bool:
-    # Summed from lists rather than generators: this is asked of every row the search completes.
-    for lhs, rhs in checks:
-        if sum([numbers[i] for i in lhs]) != sum([numbers[i] for i in rhs]):
-            return False
-    return True
-
-
 # --- all the runs of a table together -----------------------------------------------------------------
 
 
@@ -261,7 +443,7 @@ def _joint(section: Section, by_col: list[Identity], runs: list[Run], candidates
         return candidates
     vectors = []
     for run, cands in zip(runs, candidates):
-        plan = _plan(run, dims, [section.columns_of(row) for row in run.rows])  # once a run
+        plan = _plan(run, dims, [_columns_of(section, row) for row in run.rows])  # once a run
         vectors.append([_contribution(run.text, cand, plan) for cand in cands])
     every = list(range(len(dims)))
     feasible = _feasible(vectors, every)
@@ -282,7 +464,7 @@ def _solved(feasible: list[list[bool]]) -> bool:
 
 def _shared_columns(section: Section, identity: Identity) -> list[str]:
     rows = identity.lhs + identity.rhs
-    return [c.code for c in section.columns if all(c.code in section.columns_of(r) for r in rows)]
+    return [c.code for c in section.columns if all(c.code in _columns_of(section, r) for r in rows)]
 
 
 def _plan(run: Run, dims, columns: list[tuple[str, ...]]) -> list[list[tuple[int, int, int]]]:

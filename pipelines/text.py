@@ -131,9 +131,11 @@ def _control_share(text: str) -> float:
     return len(_CONTROL.findall(sample)) / max(1, len(sample))
 
 
-# Quotes and spaces are dropped in one regex pass: str.translate with a table looks up every
-# character of a report's text in a dict, many times slower.
-_QUOTES_AND_SPACE = re.compile("[\"'“”‘’「」『』\\s]+")
+# Quotes dropped one by one with str.replace (a search in C that finds most of them absent), and
+# spaces by str.split, which splits at exactly the characters `\s` matches: together several times
+# faster than one regex pass, and str.translate with a table, which looks up every character of a
+# report's text in a dict, is slower still.
+_QUOTES = "\"'“”‘’「」『』"
 # Numbering in front of a label: 一、 （一） 1. 1、 (1) 第一 …
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.,]|\([一二三四五六七八九十\d]+\)|\d+(?:[.、,](?!\d)|\s))+")
 
@@ -162,7 +164,11 @@ def _normalise_text(text: str) -> str:
 def nfkc_text(text: str) -> str:
     """A whole text in NFKC, kept for the report being parsed: its metadata and its form version both
     read it so."""
-    return unicodedata.normalize("NFKC", text)
+    # Line by line, which is the same: a line break is a starter that nothing decomposes to and that
+    # composes with nothing, so normalisation never reaches across one (UAX #15, stable code points).
+    # Lines already in NFKC (most of a table's) then pass the quick check and are not rebuilt: about
+    # two and a half times faster than normalising the whole text at once.
+    return "\n".join([unicodedata.normalize("NFKC", line) for line in text.split("\n")])
 
 
 def _normalise(text: str) -> str:
@@ -171,8 +177,11 @@ def _normalise(text: str) -> str:
 
 def _fold(text: str) -> str:
     """The rest of `normalise`, for a text already in NFKC."""
-    text = text.replace("〔", "[").replace("〕", "]").replace("【", "[").replace("】", "]")
-    return _QUOTES_AND_SPACE.sub("", text)
+    text = "".join(text.replace("〔", "[").replace("〕", "]").replace("【", "[").replace("】", "]").split())
+    for quote in _QUOTES:
+        if quote in text:
+            text = text.replace(quote, "")
+    return text
 
 
 def strip_numbering(label: str) -> str:

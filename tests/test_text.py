@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import codecs
 import random
+import re
+import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipelines.report import parse_report
-from pipelines.text import Unreadable, decode, normalise, strip_numbering
+from pipelines.text import Unreadable, decode, nfkc_text, normalise, strip_numbering
 
 from .conftest import SAMPLES_DIR
 
@@ -123,3 +127,29 @@ def test_html_tables_inside_a_text_are_grids_among_its_lines():
     plain = READER.read("a | b\n\n\tc\n".encode())
     assert [(line.text, line.origin.line) for line in plain.lines] == [("a | b", 1), ("", 2), ("\tc", 3), ("", 4)]
     assert plain.grid_format is None and plain.tables == []
+
+
+# Characters NFKC changes, composes or reorders, beside line breaks: full-width forms, circled and
+# parenthesised numbers, a decomposed Hangul syllable's jamo, combining marks (of several classes) that
+# compose with a base or are reordered, ligatures, the ideographic space, CR.
+_NFKC_TRICKY = "\n\r 1a（）：，①⑴㈠ﬁ\u3000\u1100\u1161\u11a8e\u0301\u0327\u0323\u0308\u212b\uff21规章"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_NFKC_TRICKY, max_size=40))
+def test_a_whole_text_in_nfkc_is_the_same_normalised_line_by_line(text):
+    assert nfkc_text(text) == unicodedata.normalize("NFKC", text)
+
+
+# Every character Python counts as a space (the regex `\s` of the labels' folding), the quotes it
+# drops, the brackets it rewrites, and text around them.
+_FOLDED = "规章 a1\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2028\u2029\u202f\u205f\u3000\u200b\"'“”‘’「」『』〔〕【】"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_FOLDED, max_size=40))
+def test_normalising_drops_exactly_the_spaces_and_quotes_a_regex_would(text):
+    expected = re.sub("[\"'“”‘’「」『』\\s]+", "", unicodedata.normalize("NFKC", text).replace("〔", "[").replace(
+        "〕", "]").replace("【", "[").replace("】", "]"))
+    assert normalise(text) == expected
+    assert normalise(text * 20) == expected * 20  # a whole text, not a label

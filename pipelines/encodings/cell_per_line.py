@@ -4,10 +4,11 @@ long for its line wrapped onto the next line without the tab (samples 000, 002, 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .. import values
 from ..document import Document
-from .base import Line, RawCell, RawRow, content, has_markup
+from .base import Line, RawCell, RawRow, has_markup, share
 
 # A line of one cell: a tab, then text with no tab but the trailing ones.
 _ONE_CELL = re.compile(r"\t[^\t]*\t*")
@@ -17,11 +18,7 @@ class CellPerLine:
     name = "cell_per_line"
 
     def score(self, lines: list[Line], document: Document | None = None) -> float:
-        body = content(lines)
-        if not body:
-            return 0.0
-        tabbed = sum(1 for _, t in body if _ONE_CELL.fullmatch(t) and not has_markup(t))
-        return tabbed / len(body)
+        return share(lines, _is_one_cell)
 
     def rows(self, lines: list[Line], document: Document | None = None) -> list[RawRow]:
         rows: list[RawRow] = []
@@ -50,6 +47,12 @@ def _drop_leading_blanks(row: RawRow) -> RawRow:
     while i < len(row) and values.kind(row[i].text) == "blank":
         i += 1
     return row[i:]
+
+
+# Every section is scored by this encoding, and lines ("\t0", headings) repeat across reports.
+@lru_cache(maxsize=1 << 14)
+def _is_one_cell(text: str) -> bool:
+    return bool(_ONE_CELL.fullmatch(text)) and not has_markup(text)
 
 
 ENCODING = CellPerLine()

@@ -22,7 +22,7 @@ from ..labels import key
 from ..splitting import Cut, Run, cut_runs
 from ..text import normalise
 from ..document import Document
-from .base import Line, RawCell, RawRow, content
+from .base import Line, RawCell, RawRow
 
 FLAT_LINE = 60  # characters: a flattened table line holds several labels and their numbers
 MIN_LABELS = 3  # form labels a line must hold to be a flattened table
@@ -182,12 +182,14 @@ class Flattened:
         """The share of the section's text on lines that hold several form labels, at least one of
         them run straight into digits. Text from PDFs has short lines; tables with separators do not
         run labels into numbers."""
-        body = content(lines)
-        total = sum(len(t.strip()) for _, t in body)
-        if not total:
-            return 0.0
-        flat = sum(len(t.strip()) for _, t in body if _is_flat(t))
-        return flat / total
+        total = flat = 0
+        for _, t in lines:
+            n = len(t.strip())
+            if n:
+                total += n
+                if _is_flat(t):
+                    flat += n
+        return flat / total if total else 0.0
 
     def rows(self, lines: list[Line], document: Document | None = None) -> list[RawRow]:
         text = _Text(lines)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from ..document import Document
 from .base import Line, RawCell, RawRow, is_page_furniture
@@ -23,6 +24,7 @@ _BREAK = re.compile(r"<br\s*/?>", re.I)
 _SPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1 << 14)  # cells ("0", " 1 ") repeat across rows and reports
 def _cell_text(field: str) -> str:
     # Converters write line breaks inside a cell as <br>, entities for blanks, and bold as **…**.
     return _SPACE.sub(" ", html.unescape(_BREAK.sub(" ", field)).replace("**", "").replace("__", "")).strip()
@@ -35,12 +37,18 @@ class MarkdownTables:
         # Only a section with a pipe table is Markdown: a separator line, or rows of several cells with
         # text (not the bare pipes of merged cells). Its text lines are read as spaced text, so this
         # scores at least as well as that encoding wherever a pipe table is present.
-        body = [t for _, t in lines if not is_page_furniture(t)]
-        piped = [t for t in body if _PIPE_ROW.match(t)]
-        filled = [t for t in piped if t.count("|") >= 3 and t.replace("|", "").strip()]
-        if len(filled) < 2 and not any(_SEPARATOR.match(t) for t in body):
+        body = piped = filled = separators = explained = 0
+        for _, t in lines:
+            kind = _line_kind(t)
+            if kind is not None:
+                body += 1
+                piped += kind[0]
+                filled += kind[1]
+                separators += kind[2]
+                explained += kind[3]
+        if filled < 2 and not separators:
             return 0.0
-        return (len(piped) + sum(1 for t in body if line_kind(t) != "other" and not _PIPE_ROW.match(t))) / len(body)
+        return (piped + explained) / body
 
     def rows(self, lines: list[Line], document: Document | None = None) -> list[RawRow]:
         rows: list[RawRow] = []
@@ -53,6 +61,17 @@ class MarkdownTables:
             else:
                 rows.append(line_cells(number, _HEADING.sub("", text), outside_table=True))
         return rows
+
+
+@lru_cache(maxsize=1 << 14)  # every section is scored by this encoding, and lines repeat across reports
+def _line_kind(t: str) -> tuple[bool, bool, bool, bool] | None:
+    """What a line is to the score: (a pipe row, one with several cells of text, a separator line,
+    text that is no pipe row but reads as a table line); None for page furniture."""
+    if is_page_furniture(t):
+        return None
+    piped = bool(_PIPE_ROW.match(t))
+    return (piped, piped and t.count("|") >= 3 and bool(t.replace("|", "").strip()), bool(_SEPARATOR.match(t)),
+            not piped and line_kind(t) != "other")
 
 
 ENCODING = MarkdownTables()

@@ -5,10 +5,11 @@ The source gives no row breaks, so a row is cut where a label follows a value.""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .. import values
 from ..document import Document
-from .base import Line, RawCell, RawRow, content
+from .base import Line, RawCell, RawRow, share
 
 _BARE = re.compile(r"^\|+$")
 # A line of this encoding, spaces around it aside: a cell ending in a pipe (a Markdown row starts with
@@ -20,10 +21,7 @@ class PipeCells:
     name = "pipe_cells"
 
     def score(self, lines: list[Line], document: Document | None = None) -> float:
-        body = content(lines)
-        if not body:
-            return 0.0
-        return sum(1 for _, t in body if _PIPE_LINE.fullmatch(t)) / len(body)
+        return share(lines, _is_pipe_line)
 
     def rows(self, lines: list[Line], document: Document | None = None) -> list[RawRow]:
         rows: list[RawRow] = []
@@ -49,6 +47,12 @@ class PipeCells:
         if row:
             rows.append(row)
         return rows
+
+
+# Every section is scored by this encoding, and lines repeat across reports.
+@lru_cache(maxsize=1 << 14)
+def _is_pipe_line(text: str) -> bool:
+    return bool(_PIPE_LINE.fullmatch(text))
 
 
 ENCODING = PipeCells()

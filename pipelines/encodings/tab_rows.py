@@ -3,18 +3,17 @@ shift position from row to row (sample 003)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..document import Document
-from .base import Line, RawCell, RawRow, content, has_markup
+from .base import Line, RawCell, RawRow, content, has_markup, share
 
 
 class TabRows:
     name = "tab_rows"
 
     def score(self, lines: list[Line], document: Document | None = None) -> float:
-        body = content(lines)
-        if not body:
-            return 0.0
-        return sum(1 for _, t in body if _is_tab_row(t)) / len(body)
+        return share(lines, _is_tab_row)
 
     def rows(self, lines: list[Line], document: Document | None = None) -> list[RawRow]:
         rows = []
@@ -27,6 +26,7 @@ class TabRows:
         return rows
 
 
+@lru_cache(maxsize=1 << 14)  # every section is scored by this encoding, and lines repeat across reports
 def _is_tab_row(text: str) -> bool:
     """Two or more fields with text, and no markup. Two fields have text exactly when a tab stands
     between the first and the last character that is not a space: no need to split the line."""
