@@ -3,6 +3,7 @@ pass over the whole year finds; and the code that finds them is part of the segm
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -34,7 +35,7 @@ def _small_corpus(tmp_path: Path) -> Path:
 
 
 def test_the_findings_the_workers_found_are_those_of_the_whole_year(tmp_path, monkeypatch):
-    monkeypatch.setattr(parse_all, "CHUNK", 5)  # many segments a year, each checked on its own
+    monkeypatch.setattr(parse_all, "PARSE_CHUNK", 5)  # many segments a year, each checked on its own
     store, index = _store_of(_small_corpus(tmp_path), tmp_path / "state", workers=2)
     assert index["partition"].n_unique() > 1
     found_any = 0
@@ -60,7 +61,7 @@ def test_a_facts_schema_failure_found_by_a_worker_points_at_the_row_of_the_year(
         return frame.with_columns(unit=pl.when(first).then(pl.lit("斤")).otherwise(pl.col("unit")))
 
     monkeypatch.setattr(parse_all, "facts_frame", broken)
-    monkeypatch.setattr(parse_all, "CHUNK", 2)  # several segments a year: rows are counted across them
+    monkeypatch.setattr(parse_all, "PARSE_CHUNK", 2)  # several segments a year: rows are counted across them
     store, index = _store_of(raw, tmp_path / "state")
     partition = index["partition"].mode()[0]
     frames = store.frames(partition)
@@ -104,3 +105,13 @@ def test_two_clean_runs_store_every_table_in_the_same_order(tmp_path):
         digests.append(ordered_digests(paths.warehouse))
     assert digests[0]["facts"][0] > 0 and digests[0]["findings"][0] > 0
     assert digests[0] == digests[1]
+
+
+def test_workers_follow_the_cores_allowed_or_the_variable_and_chunks_keep_every_worker_busy(monkeypatch):
+    monkeypatch.delenv(parse_all.WORKERS_ENV, raising=False)
+    assert parse_all.cores() == len(os.sched_getaffinity(0))
+    monkeypatch.setenv(parse_all.WORKERS_ENV, "3")
+    assert parse_all.cores() == 3 and parse_all.workers_for(10_000, chunk=parse_all.parse_chunk(10_000)) == 3
+    assert parse_all.parse_chunk(100_000) == parse_all.PARSE_CHUNK, "a large run: the largest chunks"
+    assert parse_all.parse_chunk(600) == 50, "a small one: four chunks a worker"
+    assert parse_all.parse_chunk(20) == parse_all.MIN_PARSE_CHUNK
