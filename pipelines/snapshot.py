@@ -7,6 +7,7 @@ history of a file (`superseded_at`, `removed_at`: when, not what; whether they a
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -16,36 +17,33 @@ import polars as pl
 RUN_TIMES = ("superseded_at", "removed_at")
 
 
-def snapshot(path: str | Path) -> dict[str, pl.DataFrame]:
-    """Every table of the warehouse at `path`, sorted by all its columns, run times as set or not."""
-    out = {}
+def _tables(path: str | Path) -> Iterator[tuple[duckdb.DuckDBPyConnection, str, list[str]]]:
+    """(connection, table, its columns with run times as set or not) for every table of a warehouse."""
     with closing(duckdb.connect(str(path), read_only=True)) as con:
+        con.execute("SET enable_progress_bar = false")  # a comparison has no terminal to draw it on
         tables = [r[0] for r in con.sql("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "
                                         "ORDER BY table_name").fetchall()]
         for table in tables:
             columns = [r[0] for r in con.sql("SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' "
                                              "AND table_name = ? ORDER BY column_index", params=[table]).fetchall()]
-            select = ", ".join(f'"{c}" IS NOT NULL AS "{c}"' if c in RUN_TIMES else f'"{c}"' for c in columns)
             # Names from the catalog of the file itself, quoted; no value is spliced into the SQL.
-            out[table] = pl.from_arrow(con.sql(f'SELECT {select} FROM "{table}" ORDER BY ALL').to_arrow_table())
-    return out
+            yield con, table, [f'"{c}" IS NOT NULL AS "{c}"' if c in RUN_TIMES else f'"{c}"' for c in columns]
+
+
+def snapshot(path: str | Path) -> dict[str, pl.DataFrame]:
+    """Every table of the warehouse at `path`, sorted by all its columns, run times as set or not."""
+    return {table: pl.from_arrow(con.sql(f'SELECT {", ".join(columns)} FROM "{table}" ORDER BY ALL').to_arrow_table())
+            for con, table, columns in _tables(path)}
 
 
 def ordered_digests(path: str | Path) -> dict[str, tuple[int, int]]:
     """Each table's row count and a digest of its rows in the order they are stored: equal digests,
     the same rows in the same order (what `snapshot` leaves aside). Run times are left out as there."""
     out = {}
-    with closing(duckdb.connect(str(path), read_only=True)) as con:
-        tables = [r[0] for r in con.sql("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "
-                                        "ORDER BY table_name").fetchall()]
-        for table in tables:
-            columns = [r[0] for r in con.sql("SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' "
-                                             "AND table_name = ? ORDER BY column_index", params=[table]).fetchall()]
-            row = ", ".join(f'"{c}" IS NOT NULL' if c in RUN_TIMES else f'"{c}"' for c in columns)
-            # Names from the catalog of the file itself, quoted; no value is spliced into the SQL.
-            count, digest = con.sql(f"SELECT count(*), coalesce(sum(hash(rowid, {row})::HUGEINT), 0) "
-                                    f'FROM "{table}"').fetchall()[0]
-            out[table] = (count, int(digest))
+    for con, table, columns in _tables(path):
+        row = ", ".join(c.rsplit(" AS ", 1)[0] for c in columns)
+        count, digest = con.sql(f'SELECT count(*), coalesce(sum(hash(rowid, {row})::HUGEINT), 0) FROM "{table}"').fetchall()[0]
+        out[table] = (count, int(digest))
     return out
 
 

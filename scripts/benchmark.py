@@ -453,7 +453,7 @@ def main() -> int:
 Measured by `scripts/benchmark.py --reports {args.reports}{" --encodings " + args.encodings if encodings else ""}` on {datetime.now(timezone.utc):%Y-%m-%d}: {machine()}.
 The corpus is synthetic (`gongkai generate`, seed {args.seed}): the table encodings above, in their shares,
 both form versions, a tenth of the reports with one total off. Targets on this machine: 10⁵ reports end
-to end ≤ 3 minutes and ≤ 10× the floor, peak RSS ≤ 2 GB, a rerun with nothing new ≤ 10 s, mart queries
+to end ≤ 3 minutes and ≤ 10× the floor, peak RSS ≤ 2 GB, a rerun with nothing new ≤ 3 s, mart queries
 ≤ 200 ms on a warehouse of 10⁶ reports.
 
 | measure | result |
