@@ -17,6 +17,16 @@ from .runs import PROGRESS_LOGGER, progress_lines
 progress_log = logging.getLogger(PROGRESS_LOGGER)  # the command line's own progress lines
 
 
+def _say(context: dg.AssetExecutionContext):
+    """Progress lines to the run's log, and to the command line's own progress."""
+
+    def say(line: str) -> None:
+        context.log.info(line)
+        progress_log.info(line)
+
+    return say
+
+
 @dg.asset(group_name=GROUP_INGEST, kinds={"polars"})
 def raw_file_index(context: dg.AssetExecutionContext, paths: GongkaiPaths) -> dg.Output[pl.DataFrame]:
     """Every report file under the raw folder (recursively: every file but editors' and systems' litter)
@@ -28,12 +38,8 @@ def raw_file_index(context: dg.AssetExecutionContext, paths: GongkaiPaths) -> dg
     a mistyped path must not look like success."""
     started = time.perf_counter()
 
-    def say(line: str) -> None:
-        context.log.info(line)
-        progress_log.info(line)
-
     index = Store(paths.state_path).index(paths.raw_dir, parse=True,
-                                          progress=progress_lines(say, "parsed {done}/{all} new files"))
+                                          progress=progress_lines(_say(context), "parsed {done}/{all} new files"))
     context.log.info(f"{index.height} report files under {paths.raw_dir} "
                      f"({time.perf_counter() - started:.1f} s)")
     by_year = (index.group_by("partition").agg(files=pl.len(), not_yet_parsed=(~pl.col("parsed")).sum())
@@ -79,12 +85,8 @@ def parse_reports(context: dg.AssetExecutionContext, raw_report_files: pl.DataFr
     total = raw_report_files.height
     started = time.perf_counter()
 
-    def say(line: str) -> None:
-        context.log.info(line)
-        progress_log.info(line)
-
     # The whole index, not only this year's files: a file that left this year supersedes its version here.
-    result = store.ingest(raw_file_index, year, progress=progress_lines(say, f"{year}: parsed {{done}}/{{all}} new files"))
+    result = store.ingest(raw_file_index, year, progress=progress_lines(_say(context), f"{year}: parsed {{done}}/{{all}} new files"))
     context.log.info(f"{year}: {total} files, {result.parsed} parsed now, {total - result.parsed} known by their bytes "
                      f"({time.perf_counter() - started:.1f} s)")
     frames = store.frames(year)
