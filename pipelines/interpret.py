@@ -278,24 +278,27 @@ def _trim(cells: list[RawCell], width: int) -> list[RawCell]:
 def _place(section: Section, row_code: str, cells: list[RawCell], encoding: str, out: SectionCells,
            extra_flags: tuple[str, ...] = ()) -> None:
     columns = _row_columns(section)[row_code]
-    if any(values.UNSPLIT in c.flags for c in cells):
-        # Digits the encoding could not cut into cells: no column is justified for any of them.
-        unsplit, findings = splitting.unsplit_cells(section, row_code, cells, encoding)
-        out.cells.extend(unsplit)
-        out.findings.extend(findings)
-        return
+    for c in cells:  # a loop, not any(): this runs for every row of every report
+        if c.flags and values.UNSPLIT in c.flags:
+            # Digits the encoding could not cut into cells: no column is justified for any of them.
+            unsplit, findings = splitting.unsplit_cells(section, row_code, cells, encoding)
+            out.cells.extend(unsplit)
+            out.findings.extend(findings)
+            return
     k = len(cells)
     cells = _trim(cells, len(columns))
     placed, unplaced = _assign(cells, len(columns))
+    code, append = section.code, out.cells.append
     for (col, unit, parse), given in zip(columns, placed):
         if given is None:
-            out.cells.append(Cell(section.code, row_code, col, None, unit, None, None,
-                                  (values.NOT_IN_SOURCE,), encoding))
+            append(Cell(code, row_code, col, None, unit, None, None, _NOT_IN_SOURCE, encoding))
         else:
             cell, extra = given
             v = parse(cell.text)
-            out.cells.append(Cell(section.code, row_code, col, v.value, v.unit, cell.text, cell.line,
-                                  v.flags + extra + extra_flags + cell.flags, encoding, cell.origin))
+            flags = v.flags
+            if extra or extra_flags or cell.flags:  # mostly none: the value's own flags as they are
+                flags = flags + extra + extra_flags + cell.flags
+            append(Cell(code, row_code, col, v.value, v.unit, cell.text, cell.line, flags, encoding, cell.origin))
     if unplaced:
         out.findings.extend(_unplaced(section.code, row_code, unplaced, UNPLACED,
                                       f"该行有{k}个单元格而表有{len(columns)}列（源表合并了单元格），无法确定所在列",
@@ -305,6 +308,7 @@ def _place(section: Section, row_code: str, cells: list[RawCell], encoding: str,
 
 _ByPosition = tuple[RawCell, tuple[str, ...]]  # a cell and the flags its placement earned
 _INFERRED = (values.INFERRED_COLUMN,)
+_NOT_IN_SOURCE = (values.NOT_IN_SOURCE,)
 
 
 def _assign(cells: list[RawCell], width: int) -> tuple[list[_ByPosition | None], list[RawCell]]:

@@ -115,3 +115,17 @@ def test_workers_follow_the_cores_allowed_or_the_variable_and_chunks_keep_every_
     assert parse_all.parse_chunk(100_000) == parse_all.PARSE_CHUNK, "a large run: the largest chunks"
     assert parse_all.parse_chunk(600) == 50, "a small one: four chunks a worker"
     assert parse_all.parse_chunk(20) == parse_all.MIN_PARSE_CHUNK
+
+
+def _collector_state(_task) -> tuple[int, int, bool]:
+    import gc
+    import sys
+    return gc.get_freeze_count(), gc.get_threshold()[0], "pipelines.validate" in sys.modules
+
+
+def test_pool_workers_start_with_the_checks_loaded_and_the_modules_frozen_out_of_collections():
+    states = list(parse_all.pool_map(_collector_state, [0, 1], 2))
+    for frozen, threshold, checks_loaded in states:
+        assert frozen > 10_000, "the modules loaded before the first task are frozen"
+        assert threshold == parse_all.WORKER_GC_THRESHOLD
+        assert checks_loaded
