@@ -129,3 +129,21 @@ def test_pool_workers_start_with_the_checks_loaded_and_the_modules_frozen_out_of
         assert frozen > 10_000, "the modules loaded before the first task are frozen"
         assert threshold == parse_all.WORKER_GC_THRESHOLD
         assert checks_loaded
+
+
+def test_new_files_are_parsed_in_the_same_chunks_whatever_order_the_index_lists_them_in(tmp_path, monkeypatch):
+    # At scale the index's joins give its rows in an order that varies from run to run; the chunks, and
+    # with them the segments and the order of a year's facts, must not.
+    monkeypatch.setattr(parse_all, "PARSE_CHUNK", 5)
+    monkeypatch.setattr(parse_all, "MIN_PARSE_CHUNK", 5)
+    raw = _small_corpus(tmp_path)
+    segments = []
+    for name, seed in (("a", None), ("b", 1), ("c", 2)):
+        store = Store(tmp_path / name)
+        files = store.index(raw, workers=1)
+        if seed is not None:
+            files = files.sample(fraction=1.0, shuffle=True, seed=seed)
+        store.parse_new(files, workers=1)
+        segments.append(sorted(p.relative_to(store.parsed_dir()).as_posix() for p in store.parsed_dir().rglob("*.parquet")))
+    assert len(segments[0]) > 10
+    assert segments[0] == segments[1] == segments[2]
