@@ -548,8 +548,8 @@ class Store:
         ids = reports.select(pl.col("report_id").unique()).lazy()
         return PartitionFrames(
             reports,
-            self._scan(partition, "facts", FACTS_SCHEMA).join(ids, on="report_id", how="semi"),
-            self._scan(partition, "parse_findings", FINDINGS_SCHEMA).join(ids, on="report_id", how="semi"),
+            self._scan(partition, "facts", FACTS_SCHEMA, ids),
+            self._scan(partition, "parse_findings", FINDINGS_SCHEMA, ids),
         )
 
     def report_findings(self, partition: str, report_ids: pl.Series) -> pl.DataFrame:
@@ -559,7 +559,7 @@ class Store:
         from .validate import sorted_findings  # pandera: imported where checks run, not to plan
 
         ids = pl.LazyFrame({"report_id": report_ids.unique()})
-        found = self._scan(partition, "report_findings", FINDINGS_SCHEMA).join(ids, on="report_id", how="semi")
+        found = self._scan(partition, "report_findings", FINDINGS_SCHEMA, ids)
         return sorted_findings([found.collect()])
 
     def facts_failures(self, partition: str) -> tuple[pl.DataFrame | None, int]:
@@ -583,14 +583,22 @@ class Store:
             offset += offsets.get(f"{prefix}.facts.parquet", 0)
         return merge_failures(found), offset
 
-    def _scan(self, partition: str, part: str, schema: dict) -> pl.LazyFrame:
+    def _scan(self, partition: str, part: str, schema: dict, of_reports: pl.LazyFrame | None = None) -> pl.LazyFrame:
+        """A part of the partition's complete segments, in the order of their names and of the rows in
+        each, and with `of_reports` only the rows of those reports (report_id), in the same order."""
         assert part in PARTS
         # Only complete segments: the reports file is the last one a worker writes.
         complete = sorted(self.parsed_dir(partition).glob("*.reports.parquet"))
         files = [str(p).removesuffix(".reports.parquet") + f".{part}.parquet" for p in complete]
         if not files:
             return pl.LazyFrame(schema=schema)
-        return pl.scan_parquet(files).select(schema.keys()).cast(schema)
+        rows = pl.scan_parquet(files).select(schema.keys()).cast(schema)
+        if of_reports is None:
+            return rows
+        # In order: a year's facts are stored as they come, and its schema failures point at rows by
+        # their place. A join keeps no order of its own (at a year's size its output order changed from
+        # run to run).
+        return rows.join(of_reports, on="report_id", how="semi", maintain_order="left")
 
 
 def fingerprint(reports: pl.DataFrame, version: str) -> str:
