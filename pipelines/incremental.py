@@ -89,11 +89,11 @@ _NOT_PARSER = {"incremental.py", "parse_all.py", "corpus.py", "warehouse.py", "m
 _ROOT = Path(__file__).resolve().parent.parent
 
 
-def _to_parse(files: pl.DataFrame, content: str) -> pl.DataFrame:
-    """The files to parse, one a content (`content`: the column naming their bytes), in the order of
-    their paths. The index's rows come in an order its joins do not keep from one run to the next, and
-    the chunks parsed (hence the segments, and the order of a year's facts) must be the same for the
-    same files. Of files with the same bytes, the first path is read."""
+def _to_read(files: pl.DataFrame, content: str) -> pl.DataFrame:
+    """The files to read (for their cells, or their year), one a content (`content`: the column naming
+    their bytes), in the order of their paths. The index's rows come in an order its joins do not keep
+    from one run to the next, and the chunks parsed (hence the segments, and the order of a year's
+    facts) must be the same for the same files. Of files with the same bytes, the first path is read."""
     return files.sort("path").unique(content, keep="first", maintain_order=True)
 
 
@@ -383,7 +383,7 @@ class Store:
         bytes are read once, to find their year and their cells together. Returns `known_partitions`."""
         with self._lock("parse"):  # one parse of new bytes at a time: the same bytes are parsed once
             known = self.known_partitions()
-            todo = _to_parse(files.join(known, on="sha256", how="anti"), "sha256")
+            todo = _to_read(files.join(known, on="sha256", how="anti"), "sha256")
             if todo.is_empty():
                 return known
             parse_to_segments(list(zip(todo["path"], todo["source_file"])), self.parsed_dir(), workers, progress,
@@ -429,7 +429,7 @@ class Store:
         kept by sha256, beside the parsed segments of the parser that read them."""
         schema = {"sha256": pl.String, "year": pl.Int32}
         known = pl.read_parquet(self.years_path) if self.years_path.exists() else pl.DataFrame(schema=schema)
-        todo = files.join(known, on="sha256", how="anti").unique("sha256", keep="first", maintain_order=True)
+        todo = _to_read(files.join(known, on="sha256", how="anti"), "sha256")
         if todo.is_empty():
             return known
         read = pl.DataFrame({"sha256": todo["sha256"], "year": years_of(todo["path"].to_list(), workers)},
@@ -499,7 +499,7 @@ class Store:
             with self._lock("parse"):
                 self.clean_partition(partition)
                 known = self.parsed_ids(partition)
-                todo = _to_parse(files.filter(~pl.col("report_id").is_in(list(known))), "report_id")
+                todo = _to_read(files.filter(~pl.col("report_id").is_in(list(known))), "report_id")
                 if todo.height:
                     parse_to_segments(list(zip(todo["path"], todo["source_file"])), self.parsed_dir(partition),
                                       workers, progress)
