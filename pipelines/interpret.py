@@ -228,6 +228,11 @@ def _in_order(labelled: list[tuple[int, int, int]]) -> set[int]:
     return set(max(best, key=lambda b: b[0], default=(0, []))[1])
 
 
+def _code_of(row: _DataRow) -> str:
+    assert row.code is not None
+    return row.code
+
+
 def _by_order(section: Section, order: dict[str, int], data: list[_DataRow], span: tuple[int, int],
               anchors: set[int], taken: set[str], out: SectionCells):
     """Unlabelled data rows span[0]..span[1]-1 placed in the free form rows between the anchors
@@ -236,8 +241,9 @@ def _by_order(section: Section, order: dict[str, int], data: list[_DataRow], spa
     before, after = start - 1, end
     # Only anchors bound a run: next to a row whose label broke the order, no place is certain.
     bounded = (before < 0 or before in anchors) and (after >= len(data) or after in anchors)
-    lo = order[data[before].code] if before >= 0 else -1
-    hi = order[data[after].code] if after < len(data) else len(section.rows)
+    # The rows around the span are anchors, or none: an anchor's label names its row.
+    lo = order[_code_of(data[before])] if before >= 0 else -1
+    hi = order[_code_of(data[after])] if after < len(data) else len(section.rows)
     slots = [r.code for r in section.rows[lo + 1:hi] if r.code not in taken]
     widths = {len(_columns_of(section, c)) for c in slots}
     # A row of numbers no slot is wide enough for (a stray number) is not a row of this table.

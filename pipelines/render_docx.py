@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape
 
 from schemas.forms import FormVersion, Section
 
-from .document import place_spans
+from .document import Origin, place_spans
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -168,7 +168,7 @@ def _table(table: SpannedTable, split: bool, numbered: bool = False) -> str:
     """Rows of cells as written, expanded to the DOCX grid: a cell spanning columns is one w:tc with
     gridSpan; a cell spanning rows is a w:tc with vMerge="restart" and, in each row below, a w:tc with
     vMerge continuing it."""
-    placed = place_spans([[(text, rs, cs, None) for text, rs, cs in row] for row in table])
+    placed = place_spans([[(text, rs, cs, Origin()) for text, rs, cs in row] for row in table])
     n_cols = max(c.col + c.colspan for c in placed)
     by_row: dict[int, list] = {}
     for cell in placed:

@@ -267,7 +267,7 @@ def _search(digits: _Digits, chunks: list[tuple[int, int]], widths: list[int],
                     if nxt == last_chunk and last and last[-1] == end_of_run:
                         stack.append((q, end_of_run, q != chunks[nxt][0]))
                         numbers.append(value(q, end_of_run) if checking else None)
-                        if completes[total] is None or holds(completes[total]):
+                        if last_row is None or holds(last_row):
                             found.append(_by_rows([piece(t) for t in stack], widths))
                             if len(found) >= limit:
                                 return False
@@ -281,12 +281,13 @@ def _search(digits: _Digits, chunks: list[tuple[int, int]], widths: list[int],
         return steps <= MAX_STEPS
 
     end_of_run = chunks[-1][1]
+    last_row = completes[total]
     if not n_chunks <= total <= chunks[0][1] - chunks[0][0] + after[0]:
         return found, False
-    if checking and completes[total] is not None and not any(completes[:total]):
+    if checking and last_row is not None and not any(completes[:total]):
         # Only the cut as a whole is checked (one row, or rows without identities before the last):
         # which ends are tried, and so the steps, do not depend on the numbers' values.
-        reached = _search_by_reach(digits, chunks, after, total, completes[total], limit, piece)
+        reached = _search_by_reach(digits, chunks, after, total, last_row, limit, piece)
         if reached is not None:
             return [_by_rows(pieces, widths) for pieces in reached], False
     walk(0, chunks[0][0])
@@ -361,7 +362,7 @@ def _search_by_reach(digits: _Digits, chunks: list[tuple[int, int]], after: list
     if steps(start, 0) > MAX_STEPS:
         return None
 
-    reach_at: dict[tuple[int, int], set] = {}
+    reach_at: dict[tuple[int, int], set | None] = {}
 
     def reach(p: int, n: int) -> set | None:
         """sum(coef[i] * number i) over the numbers n… of every way to finish the cut from p."""
@@ -398,7 +399,9 @@ def _search_by_reach(digits: _Digits, chunks: list[tuple[int, int]], after: list
                     found.append([*path, piece((p, e, cut))])
                     if len(found) >= limit:
                         return False
-            elif -now in reach_at[(q, n + 1)]:
+                continue
+            rest = reach_at[(q, n + 1)]  # set by reach() for every position a cut can go through
+            if rest is not None and -now in rest:
                 path.append(piece((p, e, cut)))
                 if not follow(q, n + 1, now):
                     return False

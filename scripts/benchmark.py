@@ -37,6 +37,7 @@ ANALYSIS_MARKER = "<!-- analysis: written by hand, kept by scripts/benchmark.py 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from pipelines import native  # noqa: E402
 from pipelines.corpus import Spec, accuracy, generate, truth_cells  # noqa: E402
 from pipelines.incremental import list_files  # noqa: E402
 from pipelines.parse_all import map_chunks, parse_to_segments, pool_map  # noqa: E402
@@ -228,7 +229,8 @@ def cores_table(sets: dict[str, list[Path]], bench: Path) -> pl.DataFrame:
 
 def profile(raw: Path, sample: int, top: int = 15) -> pl.DataFrame:
     """Where one core spends a parse: the functions with the most time of their own, over a sample of
-    files of every encoding (cProfile, so the shares matter more than the absolute times)."""
+    files of every encoding (cProfile, so the shares matter more than the absolute times). Compiled
+    modules are one opaque call each to cProfile: run with GONGKAI_PURE_PYTHON=1 to see inside them."""
     import cProfile
     import pstats
 
@@ -345,7 +347,8 @@ def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
     memory = int(Path("/proc/meminfo").read_text().split()[1]) // (1024 * 1024)
-    return f"{os.cpu_count()} cores ({cpu}), {memory} GB RAM, Linux {platform.release()}, Python {platform.python_version()}"
+    return (f"{os.cpu_count()} cores ({cpu}), {memory} GB RAM, Linux {platform.release()}, Python {platform.python_version()}, "
+            f"parser modules {native.running()}")
 
 
 def markdown(frame: pl.DataFrame) -> str:

@@ -8,7 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass, fields
+from dataclasses import fields, make_dataclass
 from pathlib import Path
 
 import polars as pl
@@ -18,7 +18,7 @@ from assets.cli import main
 from pipelines.check import PARALLEL_FROM, CheckedCell, CheckFinding, FileCheck, check_files, files_to_check
 from pipelines.check_output import markdown, row_label, text
 from pipelines.corpus import Spec, generate
-from pipelines.model import Cell
+from pipelines.model import Cell, Finding
 from pipelines.warehouse import query
 from schemas.forms import FORMS
 from schemas.tables import RULE_NAMES, RULES
@@ -294,9 +294,13 @@ def test_the_page_of_a_cell_and_of_a_finding_is_read_where_the_parse_gives_one(m
     """A reader of paged files gives cells and the parser's findings a `source_page`; a check shows it."""
     import pipelines.check as check
 
-    @dataclass(slots=True)
-    class PagedCell(Cell):
-        source_page: int | None = None
+    def with_page(cls):
+        # The class's fields and a page: a class of its own, since a compiled class takes no Python
+        # subclass and no attribute it does not declare.
+        return make_dataclass(f"Paged{cls.__name__}", [*((f.name, f.type) for f in fields(cls)),
+                                                        ("source_page", "int | None", None)])
+
+    PagedCell, PagedFinding = with_page(Cell), with_page(Finding)
 
     def page(line: int | None) -> int | None:
         return None if line is None else 1 + line // 100
@@ -305,8 +309,8 @@ def test_the_page_of_a_cell_and_of_a_finding_is_read_where_the_parse_gives_one(m
         report = real_parse(path, name)
         report.cells = [PagedCell(**{f.name: getattr(c, f.name) for f in fields(Cell)}, source_page=page(c.source_line))
                         for c in report.cells]
-        for finding in report.findings:
-            finding.source_page = page(finding.source_line)
+        report.findings = [PagedFinding(**{f.name: getattr(x, f.name) for f in fields(Finding)},
+                                        source_page=page(x.source_line)) for x in report.findings]
         return report
 
     real_parse = check.parse_file

@@ -119,11 +119,11 @@ def _numbering_pattern(numbering: str) -> re.Pattern:
 def _all_label_keys() -> tuple[str, ...]:
     """Every row and column label of the table sections of every form, as keys: the words whose
     presence, run together with numbers, marks a flattened table."""
-    keys = set()
+    keys: set[str] = set()
     for form in FORMS.values():
         for section in form.sections:
-            for item in (*section.rows, *section.columns):
-                keys.update(key(label) for label in item.labels)
+            for labels in [*(r.labels for r in section.rows), *(c.labels for c in section.columns)]:
+                keys.update(key(label) for label in labels)
     return tuple(sorted((k for k in keys if len(k) >= 2), key=len, reverse=True))
 
 
@@ -264,6 +264,7 @@ def _joint_run(text: _Text, located: list[_Located], leftovers: list[RawRow]):
     if len(digits) != 1 or len(leftovers) != 1:
         return [], leftovers
     m = _RUN.match(text.folded, digits[0].start())
+    assert m is not None  # it starts at a digit
     rows = tuple(loc.row for loc in located)
     return [_Span(Run(rows, m["run"]), m.start("run"), m.end())], []
 

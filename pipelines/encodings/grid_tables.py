@@ -52,14 +52,16 @@ class GridTables:
         written: dict[int, list] = {}  # table index -> its cells as written, by row
         for i, (number, text) in enumerate(lines):
             line = document.lines[number - 1]
-            if line.table is None:
+            table = line.table
+            if table is None:
                 # A page number a PDF printed between the parts of a table is no row of it, as in text.
                 if text.strip() and not is_page_furniture(text):
                     rows.append(line_cells(number, " ".join(text.split()), outside_table=True))
                 continue
-            if line.table not in written:
-                written[line.table] = document.tables[line.table].written_rows()
-            cells = written[line.table][line.row]
+            if table not in written:
+                written[table] = document.tables[table].written_rows()
+            assert line.row is not None  # a line of a table is one of its rows
+            cells = written[table][line.row]
             if i == 0 and text != line.text:
                 # The section starts inside this row, after its heading: only the cells after it.
                 cells = _after(cells, len(line.text) - len(text))

@@ -209,12 +209,12 @@ def _inline_scripts(root) -> None:
         for m in _JOINED.finditer(code):
             # The literals of one expression, joined by as many newlines as stand between them in
             # the file, so that a line of the markup is a line of the file.
-            markup, at = [], m.start()
+            parts, at = [], m.start()
             for lit in _LITERAL.finditer(code, m.start(), m.end()):
-                markup.append("\n" * code.count("\n", at, lit.start()))
-                markup.append(_unescape_js(next(g for g in lit.groups() if g is not None)))
+                parts.append("\n" * code.count("\n", at, lit.start()))
+                parts.append(_unescape_js(next(g for g in lit.groups() if g is not None)))
                 at = lit.end()  # a template literal's own line breaks are in the markup already
-            markup = "".join(markup)
+            markup = "".join(parts)
             if len(markup) >= MIN_LITERAL and _MARKUP_IN_LITERAL.search(markup):
                 pieces.append((base + code.count("\n", 0, m.start()), markup))
         if not pieces:
