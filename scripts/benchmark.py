@@ -227,10 +227,22 @@ def cores_table(sets: dict[str, list[Path]], bench: Path) -> pl.DataFrame:
                                       "speed_up": pl.Float64, "speed_up_free": pl.Float64}, orient="row")
 
 
+def profile_source(raw: Path, sample: int, bench: Path) -> pl.DataFrame:
+    """`profile` of the parser's Python source, in a process of its own when this one runs the compiled
+    modules: cProfile sees a compiled module's functions as one opaque call, and where the time goes in
+    the source is where compiling them helps."""
+    if native.running() == "python":
+        return profile(raw, sample)
+    with tempfile.TemporaryDirectory(dir=bench) as tmp:
+        out = Path(tmp) / "profile.parquet"
+        subprocess.run([sys.executable, __file__, "--profile-of", str(raw), str(sample), str(out)], check=True,
+                       env={**os.environ, native.PURE_ENV: "1"})
+        return pl.read_parquet(out)
+
+
 def profile(raw: Path, sample: int, top: int = 15) -> pl.DataFrame:
     """Where one core spends a parse: the functions with the most time of their own, over a sample of
-    files of every encoding (cProfile, so the shares matter more than the absolute times). Compiled
-    modules are one opaque call each to cProfile: run with GONGKAI_PURE_PYTHON=1 to see inside them."""
+    files of every encoding (cProfile, so the shares matter more than the absolute times)."""
     import cProfile
     import pstats
 
@@ -375,7 +387,12 @@ def main() -> int:
     parser.add_argument("--marts-of", metavar="WAREHOUSE",
                         help="only the mart queries: replicate this warehouse to --mart-reports reports, time the "
                              "queries and print them (nothing is written to --out)")
+    parser.add_argument("--profile-of", nargs=3, metavar=("RAW", "SAMPLE", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.profile_of:  # profile_source's own process
+        raw_dir, sample, out = args.profile_of
+        profile(Path(raw_dir), int(sample)).write_parquet(out)
+        return 0
     bench = Path(args.bench)
     if args.marts_of:
         bench.mkdir(parents=True, exist_ok=True)
@@ -416,7 +433,7 @@ def main() -> int:
             parse = time.perf_counter() - started
         note("parse", f"{parse:.1f} s ({files.height / parse:.0f} reports/s)")
     by_encoding = per_encoding(raw, args.per_encoding_sample)
-    hot = profile(raw, max(5, args.per_encoding_sample // 4))
+    hot = profile_source(raw, max(5, args.per_encoding_sample // 4), bench)
 
     run = bench / f"run-{args.reports}-{args.seed}"
     shutil.rmtree(run, ignore_errors=True)
@@ -473,7 +490,7 @@ to end ≤ 3 minutes and ≤ 10× the floor, peak RSS ≤ 2 GB, a rerun with not
 
 {markdown(by_encoding)}
 
-## Where a parse spends its time (cProfile, share of one core's time)
+## Where a parse spends its time (cProfile of the parser's Python source, share of one core's time)
 
 {markdown(hot)}
 
