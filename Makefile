@@ -12,6 +12,8 @@ $(VENV)/.installed: pyproject.toml requirements.lock setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -c requirements.lock -e '.[dev]'
+	@# pip keeps the build's output to itself: say whether the parser was compiled (setup.py) or not.
+	@$(BIN)/python -c 'import pipelines.report, pipelines.native as n; print(n.summary())'
 	touch $@
 
 # Installing builds the compiled modules in place already: they are rebuilt only when their build

@@ -100,6 +100,15 @@ def choose() -> None:
         sys.meta_path.insert(0, _Source())
 
 
+def summary() -> str:
+    """One line on what this process runs, for the install to print."""
+    if running() == "compiled":
+        return "parser modules: compiled"
+    why = (f"{PURE_ENV} is set" if os.environ.get(PURE_ENV) else "built from other source" if built()
+           else "not compiled: is a C compiler installed?")
+    return f"parser modules: Python source ({why}); results are the same, parsing is slower"
+
+
 def running() -> str:
     """'compiled' or 'python': what the parser modules loaded in this process are."""
     mods = [sys.modules.get(m) for m in COMPILED]

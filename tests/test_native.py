@@ -79,7 +79,27 @@ def test_without_compiled_modules_there_is_nothing_to_run_but_the_source(tmp_pat
 def test_asked_for_the_source_every_compiled_module_loads_from_it():
     """All of them or none: compiled modules call each other directly, past a module loaded from source."""
     code = ("import pipelines.report, sys; from pipelines import native; "
-            "print(all(sys.modules[m].__file__.endswith('.py') for m in native.COMPILED), native.running())")
+            "print(all(sys.modules[m].__file__.endswith('.py') for m in native.COMPILED), native.running()); "
+            "print(native.summary())")
     env = {**os.environ, native.PURE_ENV: "1"}
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["True", "python"]
+    first, second = out.stdout.splitlines()
+    assert first.split() == ["True", "python"] and native.PURE_ENV in second
+
+
+def test_without_a_c_compiler_the_build_leaves_the_python_source_and_says_so(tmp_path):
+    """setup.py on a machine whose C compiler fails: the build succeeds, with no compiled module, no
+    build record, and a warning that says why."""
+    for part in ("setup.py", "pyproject.toml", "README.md", "pipelines", "schemas"):
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / part, ignore=shutil.ignore_patterns("*.so", "native.json", "__pycache__"))
+        else:
+            shutil.copy(source, tmp_path / part)
+    env = {**os.environ, "CC": "/bin/false"}
+    env.pop(native.PURE_ENV, None)
+    done = subprocess.run([sys.executable, "setup.py", "build_ext", "--inplace"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "the parser stays pure Python (the C build failed" in done.stderr
+    assert not native.built(tmp_path) and not (tmp_path / "pipelines" / native.STAMP).exists()
