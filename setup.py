@@ -25,19 +25,29 @@ def _warn(why: str) -> None:
 
 class BuildNative(build_ext):
     """build_ext that leaves the package pure Python when the C build fails, and records which source
-    the built modules came from (a module edited later is then run from its source, not stale)."""
+    the built modules came from (a module edited later then runs from its source, not from its old build)."""
 
     def run(self):
+        inplace = self.inplace
         try:
             super().run()
         except Exception as e:  # compiler missing or failing: distutils raises several kinds
+            # setuptools clears `inplace` while it builds and restores it only when the build succeeds.
+            self.inplace = inplace
+            # What was built before the failure goes too, and an earlier build's record: a half-built
+            # parser would only be refused later.
+            for ext in self.extensions:
+                Path(self.get_ext_fullpath(ext.name)).unlink(missing_ok=True)
+            self._stamp().unlink(missing_ok=True)
             _warn(f"the C build failed: {e}")
             return
         if self.extensions:
-            root = HERE if self.inplace else Path(self.build_lib)
-            stamp = root / "pipelines" / native["STAMP"]
+            stamp = self._stamp()
             stamp.parent.mkdir(parents=True, exist_ok=True)
             stamp.write_text(json.dumps(native["source_digests"](HERE), indent=1, sort_keys=True))
+
+    def _stamp(self) -> Path:
+        return (HERE if self.inplace else Path(self.build_lib)) / "pipelines" / native["STAMP"]
 
 
 def _extensions():

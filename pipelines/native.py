@@ -95,8 +95,8 @@ def choose() -> None:
     if os.environ.get(PURE_ENV):
         sys.meta_path.insert(0, _Source())
     elif built() and (changed := stale()):
-        warnings.warn(f"the compiled parser modules are older than their source ({', '.join(changed)}): "
-                      "running the source instead; `make` rebuilds them", stacklevel=2)
+        warnings.warn(f"the compiled parser modules were not built from their source as it is now "
+                      f"({', '.join(changed)}): running the source instead; `make` rebuilds them", stacklevel=2)
         sys.meta_path.insert(0, _Source())
 
 

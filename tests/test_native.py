@@ -3,6 +3,7 @@ and a module edited after the build runs from its source."""
 
 from __future__ import annotations
 
+import importlib.machinery
 import json
 import os
 import shutil
@@ -89,13 +90,17 @@ def test_asked_for_the_source_every_compiled_module_loads_from_it():
 
 def test_without_a_c_compiler_the_build_leaves_the_python_source_and_says_so(tmp_path):
     """setup.py on a machine whose C compiler fails: the build succeeds, with no compiled module, no
-    build record, and a warning that says why."""
+    build record (an earlier build's is gone too), and a warning that says why."""
     for part in ("setup.py", "pyproject.toml", "README.md", "pipelines", "schemas"):
         source = ROOT / part
         if source.is_dir():
             shutil.copytree(source, tmp_path / part, ignore=shutil.ignore_patterns("*.so", "native.json", "__pycache__"))
         else:
             shutil.copy(source, tmp_path / part)
+    first = native.source_of(native.COMPILED[0], tmp_path)
+    leftover = first.with_name(first.stem + importlib.machinery.EXTENSION_SUFFIXES[0])
+    leftover.write_bytes(b"an earlier build")
+    (tmp_path / "pipelines" / native.STAMP).write_text("{}")
     env = {**os.environ, "CC": "/bin/false"}
     env.pop(native.PURE_ENV, None)
     done = subprocess.run([sys.executable, "setup.py", "build_ext", "--inplace"], cwd=tmp_path, env=env,
